@@ -1,0 +1,51 @@
+"""Slack listeners: one module per kind of Slack input, registered from one table.
+
+The tables below are what `manifest.yml` must declare and nothing more: a test compares them,
+so a command, event or action can't be added to one without the other.
+"""
+
+from slack_bolt import App
+
+from bot.listeners import direct_messages, home, siteloop_command
+from bot.runtime import Runtime
+
+SLASH_COMMANDS = {
+    "/siteloop": siteloop_command.handle,
+}
+
+# Event type → handler. Manifest subscriptions map onto these types (`message.im` → `message`).
+EVENTS = {
+    "message": direct_messages.handle,
+    "app_home_opened": home.handle,
+}
+
+ACTIONS: dict[str, object] = {}
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Attach every listener to `app`; each handler receives the runtime as `runtime`."""
+    for command, handler in SLASH_COMMANDS.items():
+        app.command(command)(_bind(handler, runtime))
+    for event, handler in EVENTS.items():
+        app.event(event)(_bind(handler, runtime))
+
+
+def _bind(handler, runtime: Runtime):
+    # Bolt passes listener arguments by parameter name, so the wrapper must declare the ones
+    # our handlers use; `runtime` is supplied here rather than through a global.
+    def listener(ack, body, client, context, logger, respond, say, event=None, command=None):
+        return handler(
+            ack=ack,
+            body=body,
+            client=client,
+            context=context,
+            logger=logger,
+            respond=respond,
+            say=say,
+            event=event,
+            command=command,
+            runtime=runtime,
+        )
+
+    listener.__name__ = handler.__module__.rsplit(".", 1)[-1]
+    return listener

@@ -1,0 +1,49 @@
+"""The in-process scheduler that drives periodic work (the rule tick, outbox delivery).
+
+Durable state lives in siteloop's own tables, never in the scheduler: a restart loses nothing,
+it only runs the next tick. Jobs coalesce (a backlog of missed runs becomes one run) and never
+overlap themselves.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.clock import Clock
+
+log = logging.getLogger("scheduler")
+
+
+class Heartbeat:
+    """Remembers when the scheduler last ran a job, so `/healthz` can tell it is alive."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self.last_beat: datetime | None = None
+
+    def beat(self) -> None:
+        """Record that the scheduler is running now."""
+        self.last_beat = self._clock.now()
+
+
+def start_scheduler(interval_seconds: int, jobs: dict[str, Callable[[], object]]) -> BackgroundScheduler:
+    """Start a background scheduler running each of `jobs` every `interval_seconds`."""
+    scheduler = BackgroundScheduler(
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": max(1, interval_seconds),
+        },
+        timezone="UTC",
+    )
+    for name, job in jobs.items():
+        # First run at once, then every interval. APScheduler keeps real time by design: the
+        # injected clock governs what jobs decide, not when the process wakes up.
+        scheduler.add_job(
+            job, "interval", seconds=interval_seconds, id=name, name=name, next_run_time=datetime.now(UTC)
+        )
+    scheduler.start()
+    log.info("scheduler started", extra={"siteloop_fields": {"jobs": ",".join(jobs), "every_s": interval_seconds}})
+    return scheduler

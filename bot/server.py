@@ -1,0 +1,104 @@
+"""HTTP mode: Bolt behind waitress, plus a health check, with a clean stop on SIGTERM.
+
+Routes: `POST /slack/events` (events, slash commands and interactivity, verified by Bolt's
+signature check) and `GET /healthz` (200 while the database answers, 503 otherwise).
+"""
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress import create_server
+from waitress.server import BaseWSGIServer
+
+log = logging.getLogger("server")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def make_wsgi_app(bolt_app: App, health: Callable[[], dict]) -> Callable:
+    """Return the WSGI application serving Slack's requests and the health check.
+
+    `health()` returns a dict with at least `ok: bool`; it is answered as JSON, 200 or 503.
+    """
+    slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ["REQUEST_METHOD"] in ("GET", "HEAD"):
+            report = health()
+            status = "200 OK" if report["ok"] else "503 Service Unavailable"
+            body = json.dumps(report).encode()
+            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        return slack(environ, start_response)
+
+    return application
+
+
+class HttpServer:
+    """A waitress server that can be stopped without cutting off requests in flight."""
+
+    def __init__(self, wsgi_app: Callable, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8):
+        self._server: BaseWSGIServer = create_server(
+            wsgi_app, host=host, port=port, threads=threads, ident="siteloop", clear_untrusted_proxy_headers=True
+        )
+        self._stopped = threading.Event()
+
+    @property
+    def port(self) -> int:
+        """Return the port actually listened on (useful when asked for port 0)."""
+        return int(self._server.effective_port)
+
+    def serve(self) -> None:
+        """Serve until `stop()` is called; returns once the server has shut down."""
+        log.info("listening", extra={"siteloop_fields": {"port": self.port, "path": EVENTS_PATH}})
+        self._server.run()
+        self._stopped.set()
+
+    def stop(self, grace_seconds: float = 10.0) -> None:
+        """Stop accepting connections, let requests in flight finish, then shut down.
+
+        1. Close the listening socket, so new connections are refused at once.
+        2. Wait (up to `grace_seconds`) until no connection has a request pending.
+        3. Stop the worker threads and close the remaining idle connections, which ends `serve()`.
+        """
+        server = self._server
+        _run_in_loop(server, lambda: (setattr(server, "accepting", False), server.del_channel(), server.socket.close()))
+        deadline = time.monotonic() + grace_seconds
+        while _busy(server) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if _busy(server):
+            log.warning("stopping with requests still in flight")
+        server.task_dispatcher.shutdown(timeout=max(0.0, deadline - time.monotonic()))
+        _run_in_loop(server, lambda: _close_all(server))
+        self._stopped.wait(5)
+
+
+def _busy(server: BaseWSGIServer) -> bool:
+    dispatcher = server.task_dispatcher
+    pending = any(channel.requests for channel in list(server.active_channels.values()))
+    return pending or dispatcher.active_count > 0 or len(dispatcher.queue) > 0
+
+
+def _run_in_loop(server: BaseWSGIServer, thunk: Callable[[], object]) -> None:
+    # waitress's socket map belongs to its event-loop thread; the trigger runs code there.
+    done = threading.Event()
+
+    def call() -> None:
+        try:
+            thunk()
+        finally:
+            done.set()
+
+    server.trigger.pull_trigger(call)
+    done.wait(5)
+
+
+def _close_all(server: BaseWSGIServer) -> None:
+    for channel in list(server._map.values()):
+        channel.close()

@@ -1,0 +1,114 @@
+"""A running siteloop: database migrated, Slack identity verified, listeners, scheduler, server.
+
+`siteloop serve` runs one until SIGTERM; the tests and the demo run one in-process on a free
+port with an injected clock, over the same code path.
+"""
+
+import logging
+import threading
+
+from slack_sdk import WebClient
+from slack_sdk.socket_mode import SocketModeClient
+
+from bot.app import build_app
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.logs import fields, register_secret
+from bot.runtime import Runtime
+from bot.scheduler import Heartbeat, start_scheduler
+from bot.server import HttpServer, make_wsgi_app
+from bot.slack_identity import verify_identity
+from storage import migrate
+from storage.db import is_reachable, make_engine, make_session_factory
+
+log = logging.getLogger("service")
+
+# Slack waits 3 s for an ack; a Web API call that hangs longer than this is treated as failed.
+WEB_API_TIMEOUT_SECONDS = 10
+
+
+class Service:
+    """siteloop's server process, startable and stoppable from code."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, host: str = "0.0.0.0") -> None:
+        settings.require_slack()
+        for secret in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token):
+            register_secret(secret.get_secret_value() if secret else None)
+        self.settings = settings
+        self.host = host
+        self.clock = clock or SystemClock()
+        self.heartbeat = Heartbeat(self.clock)
+        self._http: HttpServer | None = None
+        self._socket: SocketModeClient | None = None
+        self._threads: list[threading.Thread] = []
+        self._scheduler = None
+
+    def start(self, port: int | None = None) -> None:
+        """Migrate the database, verify the bot token, then start the scheduler and the server.
+
+        Raises `SlackUnavailable` when Slack rejects the token or can't be reached.
+        """
+        settings = self.settings
+        engine = make_engine(settings.database_url)
+        migrate.upgrade(engine)
+        log.info("database ready", extra=fields(database=settings.database_display))
+        client = WebClient(
+            token=settings.slack_bot_token.get_secret_value(),
+            base_url=settings.slack_api_url,
+            timeout=WEB_API_TIMEOUT_SECONDS,
+        )
+        identity = verify_identity(client)
+        log.info("connected to Slack", extra=fields(team=identity.team_id, bot_user=identity.bot_user_id))
+        self.runtime = Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine), clock=self.clock)
+        signing_secret = None if settings.socket_mode else settings.slack_signing_secret.get_secret_value()
+        self.app = build_app(runtime=self.runtime, client=client, identity=identity, signing_secret=signing_secret)
+        self._scheduler = start_scheduler(settings.tick_seconds, {"heartbeat": self.heartbeat.beat})
+        if settings.socket_mode:
+            self._start_socket_mode()
+        else:
+            self._start_http(settings.port if port is None else port)
+
+    @property
+    def port(self) -> int:
+        """Return the HTTP port being served (HTTP mode only)."""
+        assert self._http is not None, "not serving HTTP"
+        return self._http.port
+
+    def health(self) -> dict:
+        """Return the health report: ok when the database answers and the scheduler runs."""
+        database = is_reachable(self.runtime.engine)
+        scheduler = bool(self._scheduler and self._scheduler.running)
+        last = self.heartbeat.last_beat
+        return {
+            "ok": database and scheduler,
+            "database": "ok" if database else "unreachable",
+            "scheduler": "running" if scheduler else "stopped",
+            "last_heartbeat": last.isoformat() if last else None,
+        }
+
+    def stop(self, grace_seconds: float = 10.0) -> None:
+        """Stop taking requests, finish those in flight, stop the scheduler, release the database."""
+        if self._http is not None:
+            self._http.stop(grace_seconds)
+        if self._socket is not None:
+            self._socket.close()
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+        for thread in self._threads:
+            thread.join(grace_seconds)
+        self.runtime.engine.dispose()
+        log.info("stopped")
+
+    def _start_http(self, port: int) -> None:
+        self._http = HttpServer(make_wsgi_app(self.app, self.health), host=self.host, port=port)
+        thread = threading.Thread(target=self._http.serve, name="http", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _start_socket_mode(self) -> None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        handler = SocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
+        handler.connect()
+        self._socket = handler.client
+        log.info("connected over Socket Mode")
