@@ -1,0 +1,109 @@
+"""Engines and sessions: SQLite (the default) and PostgreSQL, set up to behave alike."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+# Execution option naming how a SQLite transaction begins: "IMMEDIATE" (the default) takes the
+# write lock up front; "DEFERRED" is for transactions that only read. PostgreSQL ignores it.
+SQLITE_BEGIN = "siteloop_sqlite_begin"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Return `url` with PostgreSQL pointed at psycopg 3 (`postgresql://` → `postgresql+psycopg://`)."""
+    parsed = sa.make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """Return an engine for `url` (any SQLAlchemy URL); extra keyword arguments go to create_engine.
+
+    SQLite gets WAL, enforced foreign keys, a busy timeout, and transactions that begin with
+    `BEGIN IMMEDIATE`: a transaction that reads and then writes can otherwise fail at once with
+    "database is locked" when another writer got in between, because SQLite cannot upgrade its
+    read snapshot; taking the write lock first makes concurrent writers queue on the busy timeout
+    instead. Read-only work may opt out with `session_scope(..., read_only=True)`.
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = sa.create_engine(parsed, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return sa.create_engine(parsed, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (below) instead of the sqlite3 module's legacy
+        # transaction control, which starts transactions late and never for SELECT or DDL.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")  # in-memory databases answer "memory"
+            cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint under WAL
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+        if mode not in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE"):
+            raise ValueError(f"{SQLITE_BEGIN} must be IMMEDIATE, DEFERRED or EXCLUSIVE: {mode!r}")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to `engine`.
+
+    Objects stay usable after commit (`expire_on_commit=False`): services commit and then build
+    replies from what they wrote, without a second round trip.
+    """
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextlib.contextmanager
+def session_scope(factory: sessionmaker[Session], *, read_only: bool = False) -> Iterator[Session]:
+    """Yield a session whose transaction commits on success and rolls back on any exception.
+
+    `read_only=True` begins SQLite transactions DEFERRED, so readers never wait for writers;
+    such a transaction must not write (it would risk "database is locked").
+    """
+    with factory() as session:
+        if read_only:
+            session.connection(execution_options={SQLITE_BEGIN: "DEFERRED"})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def is_reachable(engine: Engine) -> bool:
+    """Return whether the database answers a trivial query (for `/healthz`)."""
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+            connection.execute(sa.text("SELECT 1"))
+    except Exception:  # any failure means "not reachable"; the reason goes to the log
+        log.warning("database unreachable", exc_info=True)
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Alembic migrations for siteloop, run by storage.migrate."""

@@ -1,0 +1,21 @@
+"""The data model: SQLAlchemy 2 typed models for everything siteloop stores (see DESIGN.md)."""
+
+from storage.models.base import Base
+from storage.models.loop import Alert, OutboxMessage
+from storage.models.project import Channel, Crew, CrewMember, Member, Project, ProjectRole
+from storage.models.work import Task, Update, UpdateRevision
+
+__all__ = [
+    "Alert",
+    "Base",
+    "Channel",
+    "Crew",
+    "CrewMember",
+    "Member",
+    "OutboxMessage",
+    "Project",
+    "ProjectRole",
+    "Task",
+    "Update",
+    "UpdateRevision",
+]

@@ -1,0 +1,83 @@
+"""Writing tasks: creation with per-project numbers that have no gaps and no duplicates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.models import Project, Task
+
+# Columns a caller may set through create_task's keyword arguments.
+_SETTABLE = frozenset(Task.__table__.columns.keys()) - {
+    "id",
+    "project_id",
+    "number",
+    "title",
+    "created_at",
+    "updated_at",
+}
+
+
+class UnknownProject(LookupError):
+    """The project does not exist."""
+
+
+def allocate_task_number(session: Session, project_id: int) -> int:
+    """Return the next task number of `project_id`, taken inside the session's transaction.
+
+    One atomic `UPDATE … RETURNING` bumps the project's counter. Concurrent writers queue on the
+    project row (PostgreSQL row lock; SQLite's write lock, taken by BEGIN IMMEDIATE), so no two
+    transactions get the same number; and a transaction that rolls back rolls its increment back
+    too, so no number is skipped.
+    """
+    projects = Project.__table__
+    allocated = session.execute(
+        sa.update(projects)
+        .where(projects.c.id == project_id)
+        .values(next_task_number=projects.c.next_task_number + 1)
+        .returning(projects.c.next_task_number - 1)
+    ).scalar_one_or_none()
+    if allocated is None:
+        raise UnknownProject(f"no project with id {project_id}")
+    # A Project loaded in this session now holds a stale counter; reload it when next read.
+    project = session.identity_map.get(session.identity_key(Project, project_id))
+    if project is not None:
+        session.expire(project, ["next_task_number"])
+    return allocated
+
+
+def create_task(
+    session: Session, project_id: int, title: str, *, now: datetime, **fields: Any
+) -> Task:
+    """Create a task in `project_id` with the project's next number, and flush it.
+
+    Args:
+        session: the caller's session; the caller commits (or rolls back, which also
+            returns the number).
+        project_id: the project the task belongs to.
+        title: what the task is, as people call it.
+        now: the current instant (aware); becomes created_at and updated_at.
+        **fields: any other Task column (status, assignee_id, planned_finish, budget, …).
+
+    Raises:
+        UnknownProject: if `project_id` does not exist.
+        TypeError: if a keyword is not a Task column a caller may set.
+    """
+    unknown = set(fields) - _SETTABLE
+    if unknown:
+        raise TypeError(f"create_task() got unexpected Task fields: {', '.join(sorted(unknown))}")
+    number = allocate_task_number(session, project_id)
+    task = Task(
+        project_id=project_id,
+        number=number,
+        title=title,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    session.add(task)
+    session.flush()
+    return task

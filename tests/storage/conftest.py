@@ -1,0 +1,110 @@
+"""Databases for the storage tests.
+
+Every test that takes `database_url` (or `engine`, `session`, …) runs twice: on a fresh SQLite
+file, and on PostgreSQL when DATABASE_URL names a PostgreSQL server (otherwise that half is
+skipped, saying so). On PostgreSQL the run gets a database of its own, created here and dropped
+at the end, and each test starts from an empty schema, so nothing depends on leftovers:
+
+    export DATABASE_URL="$(bash .ci/start-postgres)"
+    .venv/bin/pytest tests/storage
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.db import make_engine, make_session_factory, normalise_url
+from storage.migrate import upgrade
+
+
+def _postgres_server() -> URL | None:
+    """Return DATABASE_URL if it names a PostgreSQL server."""
+    raw = os.environ.get("DATABASE_URL", "")
+    if not raw:
+        return None
+    url = normalise_url(raw)
+    return url if url.get_backend_name() == "postgresql" else None
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[URL]:
+    """Yield the URL of a new, empty PostgreSQL database for this test run; drop it afterwards."""
+    server = _postgres_server()
+    if server is None:
+        pytest.skip("PostgreSQL not configured: export DATABASE_URL=$(bash .ci/start-postgres)")
+    name = f"siteloop_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield server.set(database=name)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _empty_postgres_schema(url: URL) -> None:
+    engine = make_engine(url, poolclass=sa.NullPool)
+    try:
+        with engine.begin() as connection:
+            # Connections a failed test left behind would block DROP SCHEMA.
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """Yield the URL of an empty database: a fresh SQLite file, or the run's PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'siteloop.db'}"
+        return
+    url: URL = request.getfixturevalue("postgres_database")
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        _empty_postgres_schema(url)
+
+
+@pytest.fixture
+def empty_engine(database_url: str) -> Iterator[Engine]:
+    """Yield an engine on the empty database under test."""
+    engine = make_engine(database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def engine(empty_engine: Engine) -> Engine:
+    """Return an engine on the database under test, migrated to the newest schema."""
+    upgrade(empty_engine)
+    return empty_engine
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Yield a session on the migrated database; whatever it did not commit is rolled back."""
+    with session_factory() as session:
+        yield session
