@@ -65,9 +65,12 @@ class Base(DeclarativeBase):
 
     def __repr__(self) -> str:
         # Only already-loaded values: repr() must never hit the database or a detached session.
-        loaded: dict[str, Any] = sa.inspect(self).dict
+        state = sa.inspect(self)
+        loaded: dict[str, Any] = dict(state.dict)
+        if "id" not in loaded and state.identity is not None and len(state.identity) == 1:
+            loaded["id"] = state.identity[0]  # known even when the row's attributes expired
         parts = [f"{name}={_show(loaded[name])}" for name in self.__repr_attrs__ if name in loaded]
-        return f"<{type(self).__name__} {' '.join(parts)}>"
+        return " ".join([f"<{type(self).__name__}", *parts]) + ">"
 
 
 def _show(value: Any) -> str:

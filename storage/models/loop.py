@@ -41,7 +41,8 @@ class Alert(Base):
         sa.Index(None, "task_id"),
         sa.Index(None, "project_id"),
         sa.CheckConstraint(
-            "(resolved_at IS NULL AND open_key = rule_id || ':' || CAST(project_id AS VARCHAR)"
+            "(resolved_at IS NULL AND open_key IS NOT NULL"
+            " AND open_key = rule_id || ':' || CAST(project_id AS VARCHAR)"
             " || ':' || COALESCE(CAST(task_id AS VARCHAR), '-'))"
             " OR (resolved_at IS NOT NULL AND open_key IS NULL)",
             name="open_key_matches",

@@ -211,7 +211,8 @@ def upgrade() -> None:
         _check(
             "alerts",
             "open_key_matches",
-            "(resolved_at IS NULL AND open_key = rule_id || ':' || CAST(project_id AS VARCHAR)"
+            "(resolved_at IS NULL AND open_key IS NOT NULL"
+            " AND open_key = rule_id || ':' || CAST(project_id AS VARCHAR)"
             " || ':' || COALESCE(CAST(task_id AS VARCHAR), '-'))"
             " OR (resolved_at IS NOT NULL AND open_key IS NULL)",
         ),
