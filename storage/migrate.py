@@ -12,6 +12,7 @@ then read and tidy the generated file in storage/migrations/versions/.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from alembic import command
@@ -21,6 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Connection, Engine
 
 from storage.db import SQLITE_BEGIN, make_engine
+from storage.types import ExactNumeric, UTCDateTime
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -73,3 +75,23 @@ def current_revision(engine: Engine) -> str | None:
 def head_revision() -> str | None:
     """Return the newest revision shipped with this code."""
     return ScriptDirectory.from_config(make_config()).get_current_head()
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """Render siteloop's column types as the plain SQLAlchemy types they are in the database.
+
+    Used by env.py when autogenerating, so migration files never import application code
+    (which changes later, while a migration must keep meaning what it meant).
+    """
+    if type_ != "type":
+        return False
+    if isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if isinstance(obj, ExactNumeric):
+        return f"sa.Numeric({obj.precision}, {obj.scale})"
+    if isinstance(obj, sa.Enum) and not obj.native_enum and not obj.create_constraint:
+        return f"sa.String({obj.length})"  # enum values are plain strings in the database
+    if isinstance(obj, sa.JSON) and "postgresql" in obj._variant_mapping:
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False

@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import make_engine
+from storage.migrate import render_item
 from storage.models import Base
 
 config = context.config
@@ -22,6 +23,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=True,
+        render_item=render_item,
     )
 
 
@@ -33,6 +35,7 @@ def run_offline() -> None:
         target_metadata=Base.metadata,
         literal_binds=True,
         render_as_batch=url is not None and url.startswith("sqlite"),
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

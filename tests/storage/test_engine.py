@@ -71,6 +71,22 @@ def test_it_lets_sqlite_transactions_that_read_then_write_queue_instead_of_faili
         assert connection.exec_driver_sql("SELECT value FROM counter").scalar() == 40
 
 
+def test_it_lets_a_read_only_scope_read_while_another_transaction_writes(sqlite_engine):
+    with sqlite_engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE notes (text VARCHAR)")
+    factory = make_session_factory(sqlite_engine)
+
+    with sqlite_engine.begin() as writer:  # holds SQLite's write lock until the block ends
+        writer.exec_driver_sql("INSERT INTO notes VALUES ('uncommitted')")
+        started = time.monotonic()
+        with session_scope(factory, read_only=True) as session:
+            count = session.execute(sa.text("SELECT count(*) FROM notes")).scalar()
+        waited = time.monotonic() - started
+
+    assert count == 0
+    assert waited < 1  # a write transaction would have waited for the lock (5 s) and failed
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [

@@ -6,12 +6,18 @@ import logging
 
 import pytest
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
+from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from storage.db import make_engine
-from storage.migrate import MIGRATIONS_DIR, current_revision, head_revision, upgrade
+from storage.migrate import (
+    MIGRATIONS_DIR,
+    current_revision,
+    head_revision,
+    render_item,
+    upgrade,
+)
 from storage.models import Base
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -108,3 +114,16 @@ def test_it_leaves_the_application_logging_alone(tmp_path):
     upgrade(f"sqlite:///{tmp_path / 'logging.db'}")
 
     assert (list(root.handlers), root.level, logging.getLogger("alembic").level) == before
+
+
+def test_it_autogenerates_migrations_with_plain_sqlalchemy_types(empty_engine):
+    with empty_engine.connect() as connection:
+        migration = produce_migrations(MigrationContext.configure(connection), Base.metadata)
+
+    code = render_python_code(migration.upgrade_ops, render_item=render_item)
+
+    assert "storage" not in code
+    assert "sa.DateTime(timezone=True)" in code
+    assert "sa.Numeric(14, 2)" in code
+    assert 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")' in code
+    assert "sa.Enum" not in code
