@@ -70,6 +70,8 @@ def request_ids(body: dict) -> dict[str, str | None]:
     """Return the ids that let a person find a request again: team, channel, user, event."""
     event = body.get("event") or {}
     team = body.get("team_id") or (body.get("team") or {}).get("id")
-    channel = body.get("channel_id") or event.get("channel") or (body.get("channel") or {}).get("id")
+    channel = (
+        body.get("channel_id") or event.get("channel") or (body.get("channel") or {}).get("id")
+    )
     user = body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id")
     return {"team": team, "channel": channel, "user": user, "event_id": body.get("event_id")}

@@ -128,7 +128,9 @@ def _describe(error: ValidationError) -> str:
     # offending input, which may be a secret.
     first = error.errors(include_input=False, include_url=False)[0]
     field = str(first["loc"][0]) if first["loc"] else "configuration"
-    alias = Settings.model_fields[field].validation_alias if field in Settings.model_fields else None
+    alias = (
+        Settings.model_fields[field].validation_alias if field in Settings.model_fields else None
+    )
     name = alias if isinstance(alias, str) else field.upper()
     message = first["msg"].removeprefix("Value error, ")
     message = message[:1].lower() + message[1:]

@@ -28,7 +28,9 @@ class Heartbeat:
         self.last_beat = self._clock.now()
 
 
-def start_scheduler(interval_seconds: int, jobs: dict[str, Callable[[], object]]) -> BackgroundScheduler:
+def start_scheduler(
+    interval_seconds: int, jobs: dict[str, Callable[[], object]]
+) -> BackgroundScheduler:
     """Start a background scheduler running each of `jobs` every `interval_seconds`."""
     scheduler = BackgroundScheduler(
         job_defaults={
@@ -42,8 +44,16 @@ def start_scheduler(interval_seconds: int, jobs: dict[str, Callable[[], object]]
         # First run at once, then every interval. APScheduler keeps real time by design: the
         # injected clock governs what jobs decide, not when the process wakes up.
         scheduler.add_job(
-            job, "interval", seconds=interval_seconds, id=name, name=name, next_run_time=datetime.now(UTC)
+            job,
+            "interval",
+            seconds=interval_seconds,
+            id=name,
+            name=name,
+            next_run_time=datetime.now(UTC),
         )
     scheduler.start()
-    log.info("scheduler started", extra={"siteloop_fields": {"jobs": ",".join(jobs), "every_s": interval_seconds}})
+    log.info(
+        "scheduler started",
+        extra={"siteloop_fields": {"jobs": ",".join(jobs), "every_s": interval_seconds}},
+    )
     return scheduler

@@ -33,7 +33,9 @@ def make_wsgi_app(bolt_app: App, health: Callable[[], dict]) -> Callable:
             report = health()
             status = "200 OK" if report["ok"] else "503 Service Unavailable"
             body = json.dumps(report).encode()
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            start_response(
+                status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
             return [body]
         return slack(environ, start_response)
 
@@ -43,9 +45,16 @@ def make_wsgi_app(bolt_app: App, health: Callable[[], dict]) -> Callable:
 class HttpServer:
     """A waitress server that can be stopped without cutting off requests in flight."""
 
-    def __init__(self, wsgi_app: Callable, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8):
+    def __init__(
+        self, wsgi_app: Callable, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8
+    ):
         self._server: BaseWSGIServer = create_server(
-            wsgi_app, host=host, port=port, threads=threads, ident="siteloop", clear_untrusted_proxy_headers=True
+            wsgi_app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="siteloop",
+            clear_untrusted_proxy_headers=True,
         )
         self._stopped = threading.Event()
 
@@ -68,7 +77,14 @@ class HttpServer:
         3. Stop the worker threads and close the remaining idle connections, which ends `serve()`.
         """
         server = self._server
-        _run_in_loop(server, lambda: (setattr(server, "accepting", False), server.del_channel(), server.socket.close()))
+        _run_in_loop(
+            server,
+            lambda: (
+                setattr(server, "accepting", False),
+                server.del_channel(),
+                server.socket.close(),
+            ),
+        )
         deadline = time.monotonic() + grace_seconds
         while _busy(server) and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -30,9 +30,15 @@ WEB_API_TIMEOUT_SECONDS = 10
 class Service:
     """siteloop's server process, startable and stoppable from code."""
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, host: str = "0.0.0.0") -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, host: str = "0.0.0.0"
+    ) -> None:
         settings.require_slack()
-        for secret in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token):
+        for secret in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+        ):
             register_secret(secret.get_secret_value() if secret else None)
         self.settings = settings
         self.host = host
@@ -58,10 +64,21 @@ class Service:
             timeout=WEB_API_TIMEOUT_SECONDS,
         )
         identity = verify_identity(client)
-        log.info("connected to Slack", extra=fields(team=identity.team_id, bot_user=identity.bot_user_id))
-        self.runtime = Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine), clock=self.clock)
-        signing_secret = None if settings.socket_mode else settings.slack_signing_secret.get_secret_value()
-        self.app = build_app(runtime=self.runtime, client=client, identity=identity, signing_secret=signing_secret)
+        log.info(
+            "connected to Slack", extra=fields(team=identity.team_id, bot_user=identity.bot_user_id)
+        )
+        self.runtime = Runtime(
+            settings=settings,
+            engine=engine,
+            sessions=make_session_factory(engine),
+            clock=self.clock,
+        )
+        signing_secret = (
+            None if settings.socket_mode else settings.slack_signing_secret.get_secret_value()
+        )
+        self.app = build_app(
+            runtime=self.runtime, client=client, identity=identity, signing_secret=signing_secret
+        )
         self._scheduler = start_scheduler(settings.tick_seconds, {"heartbeat": self.heartbeat.beat})
         if settings.socket_mode:
             self._start_socket_mode()
@@ -87,7 +104,7 @@ class Service:
         }
 
     def stop(self, grace_seconds: float = 10.0) -> None:
-        """Stop taking requests, finish those in flight, stop the scheduler, release the database."""
+        """Stop taking requests, finish those in flight, stop the scheduler, close the database."""
         if self._http is not None:
             self._http.stop(grace_seconds)
         if self._socket is not None:

@@ -39,7 +39,9 @@ def test_it_uses_the_documented_defaults():
 
 
 def test_it_reads_a_dotenv_file(tmp_path):
-    (tmp_path / ".env").write_text("PORT=8080\nSITELOOP_TICK_SECONDS=15\nSLACK_APP_TOKEN=xapp-1-abc\n")
+    (tmp_path / ".env").write_text(
+        "PORT=8080\nSITELOOP_TICK_SECONDS=15\nSLACK_APP_TOKEN=xapp-1-abc\n"
+    )
 
     settings = load_settings()
 
@@ -53,12 +55,28 @@ def test_it_reads_a_dotenv_file(tmp_path):
     [
         ("PORT", "eighty", "PORT is malformed: input should be a valid integer"),
         ("PORT", "70000", "PORT is malformed: input should be less than or equal to 65535"),
-        ("SITELOOP_TICK_SECONDS", "0", "SITELOOP_TICK_SECONDS is malformed: input should be greater"),
-        ("SLACK_APP_TOKEN", "xoxb-wrong-kind", "SLACK_APP_TOKEN is malformed: expected an app-level"),
+        (
+            "SITELOOP_TICK_SECONDS",
+            "0",
+            "SITELOOP_TICK_SECONDS is malformed: input should be greater",
+        ),
+        (
+            "SLACK_APP_TOKEN",
+            "xoxb-wrong-kind",
+            "SLACK_APP_TOKEN is malformed: expected an app-level",
+        ),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL is malformed: expected an http(s) URL"),
         ("DATABASE_URL", "not a url", "DATABASE_URL is malformed: expected an SQLAlchemy URL"),
-        ("SITELOOP_RULES", "/nowhere/rules.yml", "SITELOOP_RULES is malformed: expected a rules file"),
-        ("SITELOOP_LOG_FORMAT", "xml", "SITELOOP_LOG_FORMAT is malformed: input should be 'text' or 'json'"),
+        (
+            "SITELOOP_RULES",
+            "/nowhere/rules.yml",
+            "SITELOOP_RULES is malformed: expected a rules file",
+        ),
+        (
+            "SITELOOP_LOG_FORMAT",
+            "xml",
+            "SITELOOP_LOG_FORMAT is malformed: input should be 'text' or 'json'",
+        ),
     ],
 )
 def test_it_names_the_malformed_variable(monkeypatch, variable, value, expected):
@@ -112,10 +130,15 @@ def test_the_program_stops_with_status_2_and_one_line(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "PORT": "not-a-port", "HOME": str(tmp_path)}
 
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "upgrade"], env=env, cwd=tmp_path, capture_output=True, text=True
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
 
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "siteloop: PORT is malformed: input should be a valid integer, unable to parse string as an integer"
+        "siteloop: PORT is malformed: input should be a valid integer, "
+        "unable to parse string as an integer"
     ]

@@ -26,7 +26,9 @@ def test_it_writes_one_json_object_per_line_with_the_ids(captured):
     logger, handler, stream = captured
     handler.setFormatter(logs.JsonFormatter())
 
-    logger.info("command /update", extra=logs.fields(team="T1", channel="C1", task="TWR-42", alert=None))
+    logger.info(
+        "command /update", extra=logs.fields(team="T1", channel="C1", task="TWR-42", alert=None)
+    )
 
     entry = json.loads(stream.getvalue())
     assert entry["message"] == "command /update"
