@@ -12,8 +12,6 @@ depends on leftovers:
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -21,56 +19,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.db import make_engine, make_session_factory, normalise_url
+from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
-
-
-def _postgres_server() -> URL | None:
-    """Return DATABASE_URL if it names a PostgreSQL server."""
-    raw = os.environ.get("DATABASE_URL", "")
-    if not raw:
-        return None
-    url = normalise_url(raw)
-    return url if url.get_backend_name() == "postgresql" else None
-
-
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[URL]:
-    """Yield the URL of a new, empty PostgreSQL database for this test run; drop it afterwards."""
-    server = _postgres_server()
-    if server is None:
-        pytest.skip("PostgreSQL not configured: export DATABASE_URL=$(bash .ci/start-postgres)")
-    name = f"siteloop_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield server.set(database=name)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-def _empty_postgres_schema(url: URL) -> None:
-    engine = make_engine(url, poolclass=sa.NullPool)
-    try:
-        with engine.begin() as connection:
-            # Connections a failed test left behind would block DROP SCHEMA.
-            connection.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-    finally:
-        engine.dispose()
+from tests.databases import empty_postgres_schema, postgres_server
 
 
 # PostgreSQL joins the parameters only when configured; test_postgresql.py says when it is not.
-BACKENDS = ["sqlite", "postgresql"] if _postgres_server() is not None else ["sqlite"]
+BACKENDS = ["sqlite", "postgresql"] if postgres_server() is not None else ["sqlite"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -83,7 +38,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     try:
         yield url.render_as_string(hide_password=False)
     finally:
-        _empty_postgres_schema(url)
+        empty_postgres_schema(url)
 
 
 @pytest.fixture

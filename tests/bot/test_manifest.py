@@ -1,0 +1,84 @@
+"""manifest.yml and the registered listeners declare exactly the same Slack surface."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import listeners
+
+MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
+REQUIRED_SCOPES = {
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:history",
+    "channels:history",
+    "groups:history",
+    "reactions:read",
+    "reactions:write",
+    "users:read",
+    "files:write",
+}
+# A manifest subscription names an event type and, for messages, the kind of conversation.
+SUBSCRIPTION_CHANNEL_TYPES = {
+    "message.channels": "channel",
+    "message.groups": "group",
+    "message.im": "im",
+}
+
+
+def manifest_commands() -> dict[str, dict]:
+    return {entry["command"]: entry for entry in MANIFEST["features"]["slash_commands"]}
+
+
+def manifest_subscriptions() -> list[str]:
+    return MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+
+
+def event_type(subscription: str) -> str:
+    return subscription.split(".", 1)[0]
+
+
+def test_every_listener_is_declared_in_the_manifest():
+    assert set(listeners.SLASH_COMMANDS) == set(manifest_commands())
+    assert set(listeners.EVENTS) == {event_type(s) for s in manifest_subscriptions()}
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_the_manifest_asks_for_the_scopes_and_settings_the_bot_needs():
+    assert REQUIRED_SCOPES <= set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert MANIFEST["settings"]["socket_mode_enabled"] is True
+    assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
+    assert MANIFEST["features"]["app_home"]["messages_tab_enabled"] is True
+    for entry in manifest_commands().values():
+        assert entry["should_escape"] is True, entry["command"]
+        assert entry["description"] and len(entry["description"]) <= 100
+
+
+@pytest.mark.parametrize("command", sorted(manifest_commands()))
+def test_every_declared_command_is_answered(siteloop, slack, command):
+    delivery = slack.driver.command(command, "help", user="U0ANN", channel="C0TOWER")
+
+    assert delivery.status == 200
+
+
+@pytest.mark.parametrize("subscription", manifest_subscriptions())
+def test_every_declared_event_is_handled(siteloop, slack, subscription):
+    kind = event_type(subscription)
+    event = {"type": kind, "user": "U0ANN", "event_ts": "1764550800.000100"}
+    if kind == "message":
+        event |= {"text": "hello", "ts": "1764550800.000100", "channel": "C0TOWER"}
+        event["channel_type"] = SUBSCRIPTION_CHANNEL_TYPES[subscription]
+    if kind == "app_home_opened":
+        event |= {"tab": "home", "channel": slack.dm_channel("U0ANN")}
+
+    delivery = slack.driver.event(event)
+
+    assert delivery.status == 200
+
+
+def test_an_undeclared_event_is_not_handled(siteloop, slack):
+    delivery = slack.driver.event({"type": "reaction_added", "user": "U0ANN", "reaction": "x"})
+
+    assert delivery.status == 404
