@@ -37,7 +37,9 @@ def _settings(**overrides: object) -> Settings:
 
 @cli.command()
 def serve(
-    port: Annotated[int | None, typer.Option(help="HTTP port (default: $PORT or 3000).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="HTTP port (default: $PORT or 3000; 0 picks a free one).")
+    ] = None,
 ) -> None:
     """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on /slack/events."""
     from bot.service import Service

@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     database_url: str = Field("sqlite:///siteloop.db", validation_alias="DATABASE_URL", repr=False)
     rules_path: Path | None = Field(None, validation_alias="SITELOOP_RULES")
     tick_seconds: int = Field(60, ge=1, le=86_400, validation_alias="SITELOOP_TICK_SECONDS")
-    port: int = Field(3000, ge=1, le=65_535, validation_alias="PORT")
+    port: int = Field(3000, ge=0, le=65_535, validation_alias="PORT")  # 0: any free port
     log_format: Literal["text", "json"] | None = Field(None, validation_alias="SITELOOP_LOG_FORMAT")
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
