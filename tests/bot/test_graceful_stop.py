@@ -51,7 +51,7 @@ def test_a_request_in_flight_finishes_while_the_server_stops(slow_server):
 
 
 def test_new_connections_are_refused_once_stopping(slow_server):
-    server, entered, release, _ = slow_server
+    server, _, release, _ = slow_server
     port = server.port
     release.set()
 

@@ -15,14 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from tests.databases import empty_postgres_schema, postgres_server
-
 
 # PostgreSQL joins the parameters only when configured; test_postgresql.py says when it is not.
 BACKENDS = ["sqlite", "postgresql"] if postgres_server() is not None else ["sqlite"]
