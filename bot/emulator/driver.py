@@ -152,9 +152,8 @@ class SlackDriver(InteractiveDriver):
             stored = copy.deepcopy(message)
             root = self.ws.root_of(message) if broadcast else None
         self.ws.notify()
-        if not room.bot_is_member:
-            return Posted(stored, None)
-        return Posted(stored, self.event(envelopes.message_event(stored, room, root), **sign))
+        event = envelopes.message_event(stored, room, root)
+        return Posted(stored, self._tell_bot(room, event, sign))
 
     def edit(self, channel: str, ts: str, new_text: str, **sign: Any) -> Delivery | None:
         """Edit a person's message as its author; the bot gets `message_changed`."""
@@ -168,7 +167,7 @@ class SlackDriver(InteractiveDriver):
             message.edited = {"user": str(message.user), "ts": edit_ts}
             event = envelopes.message_changed_event(message, previous, room, edit_ts)
         self.ws.notify()
-        return self.event(event, **sign) if room.bot_is_member else None
+        return self._tell_bot(room, event, sign)
 
     def delete(self, channel: str, ts: str, **sign: Any) -> Delivery | None:
         """Delete a message; the bot gets `message_deleted`."""
@@ -178,7 +177,15 @@ class SlackDriver(InteractiveDriver):
             previous = self.ws.remove_message(room.id, ts)
             event = envelopes.message_deleted_event(previous, room, self.ws.ts.next())
         self.ws.notify()
-        return self.event(event, **sign) if room.bot_is_member else None
+        return self._tell_bot(room, event, sign)
+
+    def _tell_bot(
+        self, room: Channel, event: dict[str, Any], sign: dict[str, Any]
+    ) -> Delivery | None:
+        """Deliver an event from `room` if the bot is in it and connected (else Slack is silent)."""
+        if not room.bot_is_member or self.emu.deliverer.bot_url is None:
+            return None
+        return self.event(event, **sign)
 
     def _existing(self, room: Channel, ts: str) -> Message:
         """Return the message `ts` in `room`, or fail the test."""
@@ -213,7 +220,7 @@ class SlackDriver(InteractiveDriver):
                 del message.reactions[name]
             event = envelopes.reaction_event(added, person.id, message, name, self.ws.ts.next())
         self.ws.notify()
-        return self.event(event, **sign) if room.bot_is_member else None
+        return self._tell_bot(room, event, sign)
 
     def home_opened(self, user: str, tab: str = "home", **sign: Any) -> Delivery:
         """Open the app's Home (or Messages) tab as `user`; the bot gets `app_home_opened`."""

@@ -101,8 +101,9 @@ class SlackEmulator:
     def start(self) -> "SlackEmulator":
         """Serve the Web API on 127.0.0.1 (a free port) and start delivering events."""
         self._server = EmulatorServer(self.api, self._stopping)
+        # A short poll keeps stop() quick: shutdown() waits for the loop's next poll.
         threading.Thread(
-            target=self._server.serve_forever, name="slack-emulator", daemon=True
+            target=self._server.serve_forever, args=(0.05,), name="slack-emulator", daemon=True
         ).start()
         self._events.start()
         return self

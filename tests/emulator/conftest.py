@@ -1,0 +1,43 @@
+"""Fixtures for the emulator's own tests: a running emulator, a Web API client, a fake bot."""
+
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.emulator import SlackEmulator
+from tests.emulator.helpers import FakeBot, FakeMonotonic
+
+
+@pytest.fixture
+def monotonic() -> FakeMonotonic:
+    return FakeMonotonic()
+
+
+@pytest.fixture
+def emu(clock, monotonic) -> Iterator[SlackEmulator]:
+    """Yield a running emulator: Ann and Bob in #tower-a (the bot too), time under test control."""
+    emulator = SlackEmulator(clock=clock, monotonic=monotonic)
+    emulator.add_user(
+        "U_ANN", name="ann", real_name="Ann Lee", tz="Asia/Ho_Chi_Minh", email="ann@example.com"
+    )
+    emulator.add_user("U_BOB", name="bob", real_name="Bob Tran", tz="America/Los_Angeles")
+    emulator.add_channel("C_TWR", name="tower-a", members=["U_ANN", "U_BOB"])
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def client(emu) -> WebClient:
+    """Return the real slack_sdk client, pointed at the emulator with the bot's token."""
+    return WebClient(base_url=emu.api_url, token=emu.bot_token)
+
+
+@pytest.fixture
+def bot(emu) -> Iterator[FakeBot]:
+    """Yield a fake bot connected to the emulator, answering 200 to everything."""
+    fake = FakeBot().start()
+    emu.connect(fake.url)
+    yield fake
+    fake.stop()

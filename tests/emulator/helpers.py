@@ -1,0 +1,108 @@
+"""Test helpers for the emulator: Slack's fixture files, a movable monotonic clock, a fake bot."""
+
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+# CI runs in a clone with `shared/` beside it, so resolve from the repository's parent.
+SHARED_SLACK = Path(__file__).resolve().parents[2].parent / "shared" / "slack"
+
+
+def slack_fixture(name: str) -> dict[str, Any]:
+    """Return one of Slack's reference payloads from shared/slack/ (`name` without .json)."""
+    return json.loads((SHARED_SLACK / f"{name}.json").read_text())
+
+
+class FakeMonotonic:
+    """A monotonic time source tests move by hand."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class Received:
+    """One request the fake bot received."""
+
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        """Return the body as JSON (events) or the decoded `payload` field (interactivity)."""
+        if self.headers.get("Content-Type", "").startswith("application/json"):
+            return json.loads(self.body)
+        return json.loads(parse_qs(self.body.decode())["payload"][0])
+
+    def form(self) -> dict[str, str]:
+        """Return a form body as a dict of single values."""
+        return {k: v[0] for k, v in parse_qs(self.body.decode(), keep_blank_values=True).items()}
+
+
+class FakeBot:
+    """A tiny HTTP server standing in for the bot: records requests and answers as told.
+
+    `answer(index, request)` returns (status, body, content type) and may block, e.g. to
+    answer the first delivery late.
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[Received] = []
+        self.changed = threading.Condition()
+        self.answer = lambda index, request: (200, "", "text/plain")
+        bot = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                request = Received(dict(self.headers), body)
+                with bot.changed:
+                    index = len(bot.requests)
+                    bot.requests.append(request)
+                    bot.changed.notify_all()
+                status, text, content_type = bot.answer(index, request)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(text.encode())))
+                    self.end_headers()
+                    self.wfile.write(text.encode())
+                except OSError:
+                    pass  # Slack gave up on this attempt already
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/slack/events"
+
+    def start(self) -> "FakeBot":
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[Received]:
+        """Wait until `count` requests arrived; return them all."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: len(self.requests) >= count, timeout):
+                raise TimeoutError(f"only {len(self.requests)} of {count} requests arrived")
+            return list(self.requests)
+
+    def events(self) -> list[dict[str, Any]]:
+        """Return the `event` of every event envelope received so far."""
+        with self.changed:
+            received = list(self.requests)
+        return [r.json()["event"] for r in received if r.body.startswith(b"{")]
