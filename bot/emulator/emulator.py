@@ -103,7 +103,7 @@ class SlackEmulator:
         self._server = EmulatorServer(self.api, self._stopping)
         # A short poll keeps stop() quick: shutdown() waits for the loop's next poll.
         threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="slack-emulator", daemon=True
+            target=self._server.serve_forever, args=(0.01,), name="slack-emulator", daemon=True
         ).start()
         self._events.start()
         return self

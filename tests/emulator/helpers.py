@@ -87,7 +87,7 @@ class FakeBot:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/slack/events"
 
     def start(self) -> "FakeBot":
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True).start()
         return self
 
     def stop(self) -> None:
