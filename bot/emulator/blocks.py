@@ -113,9 +113,10 @@ def view_errors(view: Any) -> list[str]:
     checker.length(view.get("private_metadata"), PRIVATE_METADATA, "/view/private_metadata")
     for key in ("callback_id", "external_id"):
         checker.length(view.get(key), ID_LENGTH, f"/view/{key}")
-    blocks = view.get("blocks")
-    if checker.require(view, "blocks", "/view") is not None:
-        _check_blocks(checker, blocks, "/view/blocks", BLOCKS_PER_VIEW)
+    if view.get("blocks") is None:
+        checker.fail("missing required field: blocks", "/view")
+    else:
+        _check_blocks(checker, view["blocks"], "/view/blocks", BLOCKS_PER_VIEW)
         _check_submit_for_inputs(checker, view)
     if checker.errors:
         checker.errors.insert(0, "failed to match all allowed schemas [json-pointer:/view]")
