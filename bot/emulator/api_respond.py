@@ -51,8 +51,9 @@ def _apply(ctx: ApiContext, url: ResponseUrl, body: dict[str, Any]) -> None:
     """Do what the post asks: delete, replace, post in channel, or show ephemerally."""
     text = str(body.get("text") or "")[:MESSAGE_TEXT_LIMIT]
     blocks = assign_block_ids(body.get("blocks") or [])
-    if flag(body, "delete_original") and url.source_ts:
-        _delete_source(ctx, url)
+    if flag(body, "delete_original"):
+        if url.source_ts:  # a command has no original to delete
+            _delete_source(ctx, url)
     elif flag(body, "replace_original") and url.source_ts:
         _replace_source(ctx, url, text, blocks)
     elif body.get("response_type") == "in_channel":

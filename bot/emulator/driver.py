@@ -242,7 +242,7 @@ class SlackDriver(InteractiveDriver):
         arrive escaped. Slack does not retry commands; if the bot is late the user sees
         'failed with the error "operation_timeout"'.
         """
-        person, room = self._user(user), self._conversation(channel, user)
+        person, room = self._member(user, channel)
         wire_text = command_text(
             text, list(self.ws.users.values()), list(self.ws.channels.values()), escape
         )

@@ -20,7 +20,7 @@ from bot.emulator.context import ApiContext, Args
 from bot.emulator.errors import ApiError
 from bot.emulator.faults import Fault, FaultKind, Faults
 from bot.emulator.models import Call
-from bot.emulator.ratelimits import RateLimiter
+from bot.emulator.ratelimits import PACED_METHODS, RateLimiter
 
 Handler = Callable[[ApiContext, Args], dict[str, Any]]
 METHODS: dict[str, tuple[Handler, str | None]] = {
@@ -121,15 +121,17 @@ class WebApi:
         handler, scope = METHODS[method]
         if scope is not None:
             self.ctx.require_scope(scope)
-        retry_after = self.limiter.check(method, self._pacing_key(args))
+        retry_after = self.limiter.check(method, self._pacing_key(method, args))
         if retry_after is not None:
             raise ApiError("ratelimited", status=429, retry_after=retry_after)
         with self.ctx.ws.lock:
             return handler(self.ctx, args)
 
-    def _pacing_key(self, args: Args) -> str | None:
+    def _pacing_key(self, method: str, args: Args) -> str | None:
         """Return the conversation a post is paced in (`#name` and user ids resolved)."""
         ref = args.get("channel")
+        if method not in PACED_METHODS:
+            return None
         target = self.ctx.ws.post_target(str(ref)) if ref else None
         return target.id if target is not None else ref
 
