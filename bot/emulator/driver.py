@@ -115,6 +115,13 @@ class SlackDriver(InteractiveDriver):
             raise ValueError(f"{user.id} is not a member of {channel.name}")
         return user, channel
 
+    def _known_channel(self, ref: str) -> Channel:
+        """Return a conversation by id or name (DMs by their D… id), or fail the test."""
+        channel = self.ws.channel(ref)
+        if channel is None:
+            raise LookupError(f"unknown channel {ref!r}")
+        return channel
+
     # Messages
 
     def post(
@@ -157,7 +164,7 @@ class SlackDriver(InteractiveDriver):
 
     def edit(self, channel: str, ts: str, new_text: str, **sign: Any) -> Delivery | None:
         """Edit a person's message as its author; the bot gets `message_changed`."""
-        room = self._conversation(channel, "")
+        room = self._known_channel(channel)
         with self.ws.lock:
             message = self._existing(room, ts)
             previous = copy.deepcopy(message)
@@ -171,7 +178,7 @@ class SlackDriver(InteractiveDriver):
 
     def delete(self, channel: str, ts: str, **sign: Any) -> Delivery | None:
         """Delete a message; the bot gets `message_deleted`."""
-        room = self._conversation(channel, "")
+        room = self._known_channel(channel)
         with self.ws.lock:
             self._existing(room, ts)
             previous = self.ws.remove_message(room.id, ts)

@@ -171,3 +171,17 @@ def test_clicks_in_a_modal_carry_the_view(emu, bot, client):
     assert payload["container"] == {"type": "view", "view_id": view_id}
     assert payload["view"]["id"] == view_id and payload["actions"][0]["action_id"] == "more"
     assert "response_url" not in payload and "message" not in payload
+
+
+def test_closing_a_modal_tells_the_bot_only_when_asked_to(emu, bot, client):
+    quiet = client.views_open(trigger_id=trigger_for(emu, bot), view=MODAL)["view"]["id"]
+    noisy_view = {**MODAL, "notify_on_close": True}
+    noisy = client.views_open(trigger_id=trigger_for(emu, bot), view=noisy_view)["view"]["id"]
+    sent_before = len(bot.requests)
+
+    assert emu.driver.close_view("U_ANN", quiet) is None
+    emu.driver.close_view("U_ANN", noisy)
+
+    assert len(bot.requests) == sent_before + 1
+    assert bot.requests[-1].json()["type"] == "view_closed"
+    assert emu.views("U_ANN") == []
