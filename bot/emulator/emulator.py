@@ -227,6 +227,14 @@ class SlackEmulator:
             raise LookupError(f"unknown channel {ref!r}")
         return channel.id
 
+    def user_info(self, user_id: str) -> User | None:
+        """Return a member (name, real name, time zone…), or None if unknown."""
+        return self._snapshot(lambda: self.workspace.users.get(user_id))
+
+    def channel_info(self, channel: str) -> Channel | None:
+        """Return a conversation by id or name (DMs by their D… id), or None if unknown."""
+        return self._snapshot(lambda: self.workspace.channel(channel))
+
     def messages(self, channel: str) -> list[Message]:
         """Return the messages shown in a channel (not thread replies), oldest first."""
         return self._snapshot(lambda: self.workspace.top_level(self._channel_id(channel)))

@@ -141,3 +141,10 @@ def test_wait_for_returns_once_the_condition_holds(emu, client):
     assert found[0].text == "TWR-42"
     with pytest.raises(TimeoutError):
         emu.wait_for(lambda: emu.messages("C_TWR") == [], timeout=0.05)
+
+
+def test_people_and_places_can_be_looked_up_by_id_or_name(emu):
+    assert emu.user_info("U_ANN").real_name == "Ann Lee"
+    assert emu.channel_info("#tower-a").id == "C_TWR"
+    assert emu.channel_info(emu.dm_channel("U_BOB")).im_user == "U_BOB"
+    assert emu.user_info("U_NOBODY") is None and emu.channel_info("nowhere") is None
