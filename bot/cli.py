@@ -45,6 +45,8 @@ def serve(
     from bot.service import Service
 
     settings = _settings(**({"PORT": port} if port is not None else {}))
+    # Listen for SIGTERM before starting, so a stop asked for during start-up is not lost.
+    stop = _stop_on_signals()
     try:
         service = Service(settings)
         service.start()
@@ -52,8 +54,22 @@ def serve(
         _fail(str(error), 2)
     except SlackUnavailable as error:
         _fail(str(error), error.exit_code)
-    _wait_for_stop_signal()
+    while not stop.wait(1):
+        pass
     service.stop()
+
+
+@cli.command()
+def demo() -> None:
+    """Run siteloop against the local Slack emulator: no Slack account needed."""
+    import logging
+
+    from rich.console import Console
+
+    from bot.demo.scenario import run_demo
+
+    logs.configure("text", level=logging.WARNING)
+    raise typer.Exit(run_demo(Console()))
 
 
 @db_cli.command("upgrade")
@@ -66,12 +82,11 @@ def db_upgrade() -> None:
     typer.echo(f"Database {settings.database_display} is up to date.")
 
 
-def _wait_for_stop_signal() -> None:
+def _stop_on_signals() -> threading.Event:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    while not stop.wait(1):
-        pass
+    return stop
 
 
 def main() -> None:

@@ -58,15 +58,19 @@ class Service:
         engine = make_engine(settings.database_url)
         migrate.upgrade(engine)
         log.info("database ready", extra=fields(database=settings.database_display))
-        client = WebClient(
-            token=settings.slack_bot_token.get_secret_value(),
-            base_url=settings.slack_api_url,
-            timeout=WEB_API_TIMEOUT_SECONDS,
+        identity = verify_identity(
+            WebClient(
+                token=settings.slack_bot_token.get_secret_value(),
+                base_url=settings.slack_api_url,
+                timeout=WEB_API_TIMEOUT_SECONDS,
+            )
         )
-        identity = verify_identity(client)
         log.info(
             "connected to Slack", extra=fields(team=identity.team_id, bot_user=identity.bot_user_id)
         )
+        # Bolt hands each request a client carrying the token from `identity`; the app's own
+        # client only sets where and how to call.
+        client = WebClient(base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_SECONDS)
         self.runtime = Runtime(
             settings=settings,
             engine=engine,

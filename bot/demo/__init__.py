@@ -1,0 +1,1 @@
+"""`siteloop demo`: siteloop against the local Slack emulator, printed as a chat transcript."""
