@@ -1,0 +1,420 @@
+"""Working calendars: when a site works, and how much working time lies between two instants.
+
+A calendar is a time zone, the working weekdays, one or more shifts a day in local wall-clock
+time, and holidays. Each working day contributes its shifts as intervals of real time; a shift
+belongs to the day it starts on, and may run past midnight ("22:00-06:00").
+
+How wall-clock times become instants, deliberately:
+
+- A time that does not exist (the clocks jump forward over it) is read as the instant the clocks
+  jump: a shift "02:00-04:00" on the night Berlin springs forward runs 03:00-04:00 CEST, one hour.
+  Nothing is ever worked in the missing hour.
+- A time that happens twice (the clocks fall back) is read as its first occurrence: a shift
+  "00:00-04:00" on the night Berlin falls back ends at the first 04:00… which only happens once;
+  a shift "01:00-02:30" ends at the first 02:30, and one running through the repeated hour works
+  it twice, as the crew really does (five real hours for "00:00-04:00").
+
+Both rules map wall time to real time monotonically, so the intervals of successive shifts and
+days never overlap, and working time can be summed day by day without double counting.
+
+How it stays fast: every day's intervals are computed once (cached) and, per year, a table of
+cumulative working time at each day's start. Working time between two instants is then a
+difference of two cumulative values, and the instant a working duration ends is a binary search
+in the year's table, whatever the span.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_ONE_US = timedelta(microseconds=1)
+_ONE_DAY = timedelta(days=1)
+_DAY_MINUTES = 24 * 60
+_MAX_SCAN_DAYS = 10 * 366  # next_working_start gives up after ten years without work
+
+
+class Weekday(StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
+WEEKDAYS: tuple[Weekday, ...] = tuple(Weekday)  # indexed by date.weekday()
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+@dataclass(frozen=True, order=True)
+class Shift:
+    """Working hours within a day, in minutes after local midnight; `end` > 1440 runs overnight."""
+
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{_clock(self.start)}-{_clock(self.end % _DAY_MINUTES or self.end)}"
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _minutes(text: str, *, is_end: bool) -> int:
+    match = _TIME.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f'"{text.strip()}" is not a time of day (use HH:MM, like 07:30)')
+    hours, minutes = int(match[1]), int(match[2])
+    total = hours * 60 + minutes
+    if minutes > 59 or total > _DAY_MINUTES or (total == _DAY_MINUTES and not is_end):
+        raise ValueError(f'"{text.strip()}" is not a time of day (00:00 to 24:00)')
+    return total
+
+
+def parse_shift(text: str) -> Shift:
+    """Return the shift "HH:MM-HH:MM" spells; an end at or before the start runs overnight."""
+    start_text, dash, end_text = text.partition("-")
+    if not dash:
+        raise ValueError(f'"{text.strip()}" is not a shift (use a range like 07:00-11:30)')
+    start = _minutes(start_text, is_end=False)
+    end = _minutes(end_text, is_end=True)
+    if end == start:
+        raise ValueError(f'"{text.strip()}" is empty (for the whole day write 00:00-24:00)')
+    return Shift(start, end if end > start else end + _DAY_MINUTES)
+
+
+def parse_hours(value: str | Iterable[str | Shift]) -> tuple[Shift, ...]:
+    """Return the shifts of "07:00-11:30,13:00-17:00" (or a list of ranges), in order.
+
+    Shifts may touch but not overlap, counting an overnight shift's end against the next day's
+    first shift.
+    """
+    items = value.split(",") if isinstance(value, str) else list(value)
+    shifts = sorted(item if isinstance(item, Shift) else parse_shift(item) for item in items)
+    if not shifts:
+        raise ValueError("a calendar needs at least one shift (like 07:00-17:00)")
+    for index, shift in enumerate(shifts):
+        following = shifts[(index + 1) % len(shifts)]
+        wraps = index + 1 == len(shifts)  # the last shift meets the next day's first
+        if shift.end > following.start + (_DAY_MINUTES if wraps else 0):
+            if len(shifts) == 1:
+                raise ValueError(f"shift {shift} is longer than a day")
+            raise ValueError(f"shifts {shift} and {following} overlap")
+    return tuple(shifts)
+
+
+def parse_workdays(value: str | Iterable[str]) -> frozenset[Weekday]:
+    """Return the weekdays of ["mon", "tue"], "mon,tue" or a range like "mon-sat"."""
+    items = [part.strip() for part in value.split(",")] if isinstance(value, str) else list(value)
+    days: set[Weekday] = set()
+    for item in items:
+        first, dash, last = str(item).strip().lower().partition("-")
+        span = [_weekday(first)] if not dash else _weekday_range(_weekday(first), _weekday(last))
+        days.update(span)
+    if not days:
+        raise ValueError("a calendar needs at least one working day")
+    return frozenset(days)
+
+
+_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NAMES = {
+    name: day for day, full in zip(WEEKDAYS, _FULL_NAMES, strict=True) for name in (day, full)
+}
+
+
+def _weekday(text: str) -> Weekday:
+    day = _DAY_NAMES.get(text.strip().lower())
+    if day is None:
+        raise ValueError(f'"{text}" is not a weekday (use mon, tue, wed, thu, fri, sat, sun)')
+    return day
+
+
+def _weekday_range(first: Weekday, last: Weekday) -> list[Weekday]:
+    start, stop = WEEKDAYS.index(first), WEEKDAYS.index(last)
+    return [WEEKDAYS[(start + offset) % 7] for offset in range((stop - start) % 7 + 1)]
+
+
+def parse_timezone(name: str) -> str:
+    """Return `name` if it is an IANA time zone known here (like "Asia/Ho_Chi_Minh")."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(
+            f'"{name}" is not a time zone (use an IANA name like Asia/Ho_Chi_Minh)'
+        ) from None
+    return name
+
+
+def parse_holidays(value: Iterable[date | str]) -> frozenset[date]:
+    """Return the dates listed, given as dates or ISO strings ("2026-09-02")."""
+    days: set[date] = set()
+    for item in value:
+        if isinstance(item, datetime) or not isinstance(item, date | str):
+            raise ValueError(f"{item!r} is not a date (use YYYY-MM-DD)")
+        try:
+            days.add(item if isinstance(item, date) else date.fromisoformat(item.strip()))
+        except ValueError:
+            raise ValueError(f'"{item}" is not a date (use YYYY-MM-DD)') from None
+    return frozenset(days)
+
+
+@dataclass
+class _Cache:
+    """What a calendar computes once: its zone, each day's intervals, each year's table."""
+
+    zone: ZoneInfo
+    always: bool
+    days: dict[date, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    years: dict[int, list[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A site's working time. The defaults make a 24/7 calendar in UTC.
+
+    Arguments are normalised: `workdays` may be ["mon", …] or "mon-sat", `hours` a string like
+    "07:00-11:30,13:00-17:00", `holidays` dates or ISO strings. Invalid values raise ValueError.
+    Instants passed in must be timezone-aware; instants returned are in UTC.
+    """
+
+    timezone: str = "UTC"
+    workdays: frozenset[Weekday] = frozenset(Weekday)
+    hours: tuple[Shift, ...] = (Shift(0, _DAY_MINUTES),)
+    holidays: frozenset[date] = frozenset()
+    _cache: _Cache = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__  # normalising a frozen dataclass once, at construction
+        set_(self, "timezone", parse_timezone(self.timezone))
+        set_(self, "workdays", parse_workdays(self.workdays))
+        set_(self, "hours", parse_hours(self.hours))
+        set_(self, "holidays", parse_holidays(self.holidays))
+        always = (
+            len(self.workdays) == 7
+            and self.hours == (Shift(0, _DAY_MINUTES),)
+            and not self.holidays
+        )
+        set_(self, "_cache", _Cache(ZoneInfo(self.timezone), always))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in self.describe().items())
+        return f"Calendar({fields})"
+
+    @classmethod
+    def always(cls, timezone: str = "UTC") -> Calendar:
+        """Return the calendar that is always working: working time is wall time."""
+        return cls(timezone=timezone)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self._cache.zone
+
+    @property
+    def is_always(self) -> bool:
+        """Return whether every instant is working time (24/7, no holidays)."""
+        return self._cache.always
+
+    def describe(self) -> dict[str, object]:
+        """Return the calendar in the rules-file shape (for JSON columns and messages)."""
+        return {
+            "timezone": self.timezone,
+            "workdays": [day.value for day in WEEKDAYS if day in self.workdays],
+            "hours": ",".join(str(shift) for shift in self.hours),
+            "holidays": sorted(day.isoformat() for day in self.holidays),
+        }
+
+    # --- questions about instants ------------------------------------------------------------
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Return the working time elapsed from `start` to `end`; zero if `end` <= `start`."""
+        start_us, end_us = _us(start), _us(end)
+        if end_us <= start_us:
+            return timedelta(0)
+        if self.is_always:
+            return (end_us - start_us) * _ONE_US
+        base = self._base_year(start_us)
+        return (self._cumulative(end_us, base) - self._cumulative(start_us, base)) * _ONE_US
+
+    def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
+        """Return the earliest instant by which `duration` of working time has passed since
+        `start` (`start` itself for zero)."""
+        amount = _duration_us(duration)
+        start_us = _us(start)
+        if amount == 0 or self.is_always:
+            return _instant(start_us + amount)
+        base = self._base_year(start_us)
+        return _instant(self._instant_at(self._cumulative(start_us, base) + amount, base))
+
+    def subtract_working_time(self, end: datetime, duration: timedelta) -> datetime:
+        """Return the earliest instant from which at most `duration` of working time remains
+        until `end` (for zero: the end of the last working period before `end`, or `end`)."""
+        amount = _duration_us(duration)
+        end_us = _us(end)
+        if self.is_always:
+            return _instant(end_us - amount)
+        base = self._base_year(end_us)
+        while True:
+            target = self._cumulative(end_us, base) - amount
+            if target > self._year_table(base)[7]:  # lands a week or more after the base
+                return _instant(self._instant_at(target, base))
+            base -= 1
+
+    def is_working(self, instant: datetime) -> bool:
+        """Return whether `instant` falls within a shift on a working day."""
+        point = _us(instant)
+        if self.is_always:
+            return True
+        day = self._local_date(point)
+        spans = (span for offset in (-1, 0, 1) for span in self._intervals(day + offset * _ONE_DAY))
+        return any(begin <= point < stop for begin, stop in spans)
+
+    def next_working_start(self, instant: datetime) -> datetime:
+        """Return `instant` if it is working time, else the start of the next shift."""
+        point = _us(instant)
+        if self.is_working(instant):
+            return _instant(point)
+        day = self._local_date(point) - _ONE_DAY
+        for _ in range(_MAX_SCAN_DAYS):
+            for begin, _stop in self._intervals(day):
+                if begin > point:
+                    return _instant(begin)
+            day += _ONE_DAY
+        raise ValueError("this calendar has no working time in the next ten years")
+
+    def start_of_day(self, day: date) -> datetime:
+        """Return the instant local `day` begins (after the jump if midnight does not exist)."""
+        return _instant(self._local_to_us(datetime.combine(day, time())))
+
+    def local_date(self, instant: datetime) -> date:
+        """Return the date on the site's wall calendar at `instant`."""
+        return self._local_date(_us(instant))
+
+    # --- the machinery -----------------------------------------------------------------------
+
+    def _local_date(self, point: int) -> date:
+        return _instant(point).astimezone(self.zone).date()
+
+    def _base_year(self, point: int) -> int:
+        """Return a year whose start lies at least two local days before `point`: from there,
+        no earlier day's shift reaches `point`, so cumulative differences are exact."""
+        return (self._local_date(point) - 3 * _ONE_DAY).year
+
+    def _cumulative(self, point: int, base: int) -> int:
+        """Return the working time (µs) of all shifts of days from 1 January `base` up to `point`.
+
+        Days up to two before `point`'s local date end before it, whole; the shifts of the three
+        days around it are cut at `point`; later days start after it.
+        """
+        day = self._local_date(point)
+        total = self._prefix(base, day - _ONE_DAY)
+        for offset in (-1, 0, 1):
+            for begin, stop in self._intervals(day + offset * _ONE_DAY):
+                if begin >= point:
+                    break
+                total += min(stop, point) - begin
+        return total
+
+    def _instant_at(self, target: int, base: int) -> int:
+        """Return the earliest instant (µs) at which `_cumulative(·, base)` reaches `target` > 0.
+
+        1. Skip whole years whose working time stays below the target.
+        2. Binary-search the year's table for the day on which the target is reached.
+        3. Walk that day's shifts to the exact instant.
+        """
+        year, reached = base, 0
+        while reached + self._year_table(year)[-1] < target:
+            reached += self._year_table(year)[-1]
+            year += 1
+        table = self._year_table(year)
+        index = bisect_left(table, target - reached)  # table[index - 1] < target <= table[index]
+        reached += table[index - 1]
+        for begin, stop in self._intervals(date(year, 1, 1) + (index - 1) * _ONE_DAY):
+            if reached + (stop - begin) >= target:
+                return begin + (target - reached)
+            reached += stop - begin
+        raise AssertionError("year table and day intervals disagree")  # pragma: no cover
+
+    def _prefix(self, base: int, day: date) -> int:
+        """Return the working time (µs) of the days from 1 January `base` up to `day` (excl.)."""
+        assert day.year >= base, "the base year must not be after the day"
+        years = sum(self._year_table(year)[-1] for year in range(base, day.year))
+        return (
+            years + self._year_table(day.year)[day.toordinal() - date(day.year, 1, 1).toordinal()]
+        )
+
+    def _year_table(self, year: int) -> list[int]:
+        """Return [0, work of 1 Jan, work of 1–2 Jan, …]: cumulative µs at each day's end."""
+        table = self._cache.years.get(year)
+        if table is None:
+            table, total, day = [0], 0, date(year, 1, 1)
+            while day.year == year:
+                total += sum(stop - begin for begin, stop in self._intervals(day))
+                table.append(total)
+                day += _ONE_DAY
+            self._cache.years[year] = table
+        return table
+
+    def _intervals(self, day: date) -> tuple[tuple[int, int], ...]:
+        """Return the real-time intervals (µs) of the shifts starting on local `day`."""
+        spans = self._cache.days.get(day)
+        if spans is None:
+            spans = ()
+            if WEEKDAYS[day.weekday()] in self.workdays and day not in self.holidays:
+                midnight = datetime.combine(day, time())
+                bounds = (
+                    (
+                        self._local_to_us(midnight + timedelta(minutes=shift.start)),
+                        self._local_to_us(midnight + timedelta(minutes=shift.end)),
+                    )
+                    for shift in self.hours
+                )
+                spans = tuple((begin, stop) for begin, stop in bounds if stop > begin)
+            self._cache.days[day] = spans
+        return spans
+
+    def _local_to_us(self, wall: datetime) -> int:
+        """Return the instant (µs) of naive local `wall` time, by the rules in the module doc."""
+        before = wall.replace(tzinfo=self.zone, fold=0).utcoffset()
+        after = wall.replace(tzinfo=self.zone, fold=1).utcoffset()
+        assert before is not None and after is not None
+        naive = (wall - _NAIVE_EPOCH) // _ONE_US
+        if before >= after:  # exists once (equal), or twice (fold 0 is the first occurrence)
+            return naive - before // _ONE_US
+        # In a gap: the jump happens after naive - after, and at or before naive - before.
+        low, high = naive - after // _ONE_US, naive - before // _ONE_US
+        while high - low > 1:
+            middle = (low + high) // 2
+            if _instant(middle).astimezone(self.zone).utcoffset() == after:
+                high = middle
+            else:
+                low = middle
+        return high
+
+
+def _us(instant: datetime) -> int:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"{instant!r} has no time zone; calendars need aware datetimes")
+    return (instant - _EPOCH) // _ONE_US
+
+
+def _instant(point: int) -> datetime:
+    return _EPOCH + point * _ONE_US
+
+
+def _duration_us(duration: timedelta) -> int:
+    if duration < timedelta(0):
+        raise ValueError(f"a working duration cannot be negative ({duration})")
+    return duration // _ONE_US
+
+
+ALWAYS = Calendar()
