@@ -1,11 +1,9 @@
 """Configuration: one clear line naming the variable, and secrets never shown."""
 
-import subprocess
-import sys
-
 import pytest
 
 from bot.config import ConfigError, load_settings
+from tests.cli import environment, run_siteloop
 
 SECRET = "xoxb-1234567890-abcdefSECRET"
 
@@ -127,14 +125,8 @@ def test_it_asks_for_the_signing_secret_in_http_mode_only(monkeypatch):
 
 
 def test_the_program_stops_with_status_2_and_one_line(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "PORT": "not-a-port", "HOME": str(tmp_path)}
-
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "upgrade"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
+    result = run_siteloop(
+        "db", "upgrade", env=environment(tmp_path, PORT="not-a-port"), cwd=tmp_path
     )
 
     assert result.returncode == 2

@@ -1,18 +1,10 @@
 """`siteloop demo`, the README's first command, as a newcomer runs it."""
 
-import subprocess
-import sys
+from tests.cli import environment, run_siteloop
 
 
 def test_the_demo_plays_over_the_real_http_path_and_prints_a_readable_transcript(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "COLUMNS": "100"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_siteloop("demo", env=environment(tmp_path, COLUMNS="100"), cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     transcript = result.stdout

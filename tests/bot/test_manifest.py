@@ -6,20 +6,11 @@ import pytest
 import yaml
 
 from bot import listeners
+from bot.emulator import DEFAULT_SCOPES
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
-REQUIRED_SCOPES = {
-    "commands",
-    "chat:write",
-    "im:write",
-    "im:history",
-    "channels:history",
-    "groups:history",
-    "reactions:read",
-    "reactions:write",
-    "users:read",
-    "files:write",
-}
+# The manifest must grant at least what the emulated app is granted in the tests.
+REQUIRED_SCOPES = set(DEFAULT_SCOPES)
 # A manifest subscription names an event type and, for messages, the kind of conversation.
 SUBSCRIPTION_CHANNEL_TYPES = {
     "message.channels": "channel",

@@ -1,7 +1,6 @@
 """`siteloop serve` and `siteloop db upgrade` as an operator runs them: a real process."""
 
 import json
-import os
 import queue
 import signal
 import socket
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import cli
+from tests.cli import run_siteloop
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 
 
@@ -57,8 +58,7 @@ class Process:
 
 
 def environment(tmp_path: Path, **values: str) -> dict[str, str]:
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SITELOOP_LOG_FORMAT": "json"}
-    return env | values
+    return cli.environment(tmp_path, SITELOOP_LOG_FORMAT="json", **values)
 
 
 @pytest.fixture
@@ -114,14 +114,7 @@ def test_serve_stops_at_once_when_slack_rejects_the_token(slack, tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'site.db'}",
     )
 
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "serve"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_siteloop("serve", env=env, cwd=tmp_path)
 
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (
@@ -143,27 +136,14 @@ def test_serve_says_when_slack_cannot_be_reached(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'site.db'}",
     )
 
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "serve"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_siteloop("serve", env=env, cwd=tmp_path)
 
     assert result.returncode == 1
     assert f"siteloop: cannot reach the Slack Web API at {unreachable}" in result.stderr
 
 
 def test_serve_names_what_is_missing(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "serve"],
-        env=environment(tmp_path),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    result = run_siteloop("serve", env=environment(tmp_path), cwd=tmp_path)
 
     assert result.returncode == 2
     assert result.stderr.startswith("siteloop: SLACK_BOT_TOKEN is not set")
@@ -173,20 +153,8 @@ def test_db_upgrade_creates_the_schema_and_is_harmless_twice(tmp_path):
     database = tmp_path / "site.db"
     env = environment(tmp_path, DATABASE_URL=f"sqlite:///{database}")
 
-    first = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "upgrade"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    second = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "upgrade"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    first = run_siteloop("db", "upgrade", env=env, cwd=tmp_path)
+    second = run_siteloop("db", "upgrade", env=env, cwd=tmp_path)
 
     assert (first.returncode, second.returncode) == (0, 0)
     assert "is up to date" in second.stdout
