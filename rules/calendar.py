@@ -37,6 +37,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH = datetime(1970, 1, 1)
 _ONE_US = timedelta(microseconds=1)
 _ONE_DAY = timedelta(days=1)
+_ONE_MINUTE = timedelta(minutes=1)
 _DAY_MINUTES = 24 * 60
 _MAX_SCAN_DAYS = 10 * 366  # next_working_start gives up after ten years without work
 
@@ -99,7 +100,9 @@ def parse_hours(value: str | Iterable[str | Shift]) -> tuple[Shift, ...]:
     Shifts may touch but not overlap, counting an overnight shift's end against the next day's
     first shift.
     """
-    items = value.split(",") if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        value = value.split(",") if value.strip() else []
+    items = list(value)
     shifts = sorted(item if isinstance(item, Shift) else parse_shift(item) for item in items)
     if not shifts:
         raise ValueError("a calendar needs at least one shift (like 07:00-17:00)")
@@ -371,21 +374,22 @@ class Calendar:
             spans = ()
             if WEEKDAYS[day.weekday()] in self.workdays and day not in self.holidays:
                 midnight = datetime.combine(day, time())
-                bounds = (
+                bounds = [
                     (
-                        self._local_to_us(midnight + timedelta(minutes=shift.start)),
-                        self._local_to_us(midnight + timedelta(minutes=shift.end)),
+                        self._local_to_us(midnight + shift.start * _ONE_MINUTE),
+                        self._local_to_us(midnight + shift.end * _ONE_MINUTE),
                     )
                     for shift in self.hours
-                )
+                ]
                 spans = tuple((begin, stop) for begin, stop in bounds if stop > begin)
             self._cache.days[day] = spans
         return spans
 
     def _local_to_us(self, wall: datetime) -> int:
         """Return the instant (µs) of naive local `wall` time, by the rules in the module doc."""
-        before = wall.replace(tzinfo=self.zone, fold=0).utcoffset()
-        after = wall.replace(tzinfo=self.zone, fold=1).utcoffset()
+        zone = self._cache.zone
+        before = zone.utcoffset(wall)  # fold 0
+        after = zone.utcoffset(wall.replace(fold=1))
         assert before is not None and after is not None
         naive = (wall - _NAIVE_EPOCH) // _ONE_US
         if before >= after:  # exists once (equal), or twice (fold 0 is the first occurrence)
