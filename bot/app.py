@@ -36,6 +36,11 @@ def build_app(
         request_verification_enabled=signing_secret is not None,
         authorize=lambda **_: identity,
         token_verification_enabled=False,
+        # Answer Slack only once the listener has stored what it was told: a crash before that
+        # means no 2xx, so Slack retries (events) or the person sees the failure (commands), and
+        # retries are de-duplicated by idempotency keys. Listeners never call Slack in this path
+        # except to answer; what the bot says goes through the outbox.
+        process_before_response=True,
         logger=logging.getLogger("bolt"),
     )
     app.middleware(_log_request)

@@ -11,4 +11,15 @@ class CommandUsage(NamedTuple):
 
 CATALOGUE: tuple[CommandUsage, ...] = (
     CommandUsage("/siteloop", "/siteloop help", "what siteloop does and the commands you can use"),
+    CommandUsage(
+        "/siteloop",
+        "/siteloop setup TWR Tower A",
+        "make this channel project TWR's (you manage it)",
+    ),
+    CommandUsage("/siteloop", "/siteloop link TWR", "link another channel to project TWR"),
+    CommandUsage(
+        "/siteloop", "/siteloop role @ann manager", "make someone a manager, lead or crew"
+    ),
+    CommandUsage("/siteloop", "/siteloop crew Concrete @bob", "form a crew led by someone"),
+    CommandUsage("/siteloop", "/siteloop crew Concrete add @cam @dan", "add people to a crew"),
 )

@@ -1,0 +1,56 @@
+"""Running a slash command's work in one transaction and answering the person privately.
+
+A `UserError` rolls the transaction back, so bad input changes nothing, and its message is the
+answer. Any other failure is logged with the request's ids and the person is told plainly that
+nothing was recorded, so they know to try again.
+"""
+
+import html
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.logs import fields
+from bot.replies import Answer, UserError
+from bot.runtime import Runtime
+from storage.db import session_scope
+
+log = logging.getLogger("command")
+
+FAILURE = Answer(
+    "Something went wrong on siteloop's side and nothing was recorded. "
+    "Please try again in a minute; if it keeps failing, tell your siteloop admin."
+)
+
+
+def answer_command(
+    ack: Callable, runtime: Runtime, command: dict, work: Callable[[Session, datetime], Answer]
+) -> None:
+    """Run `work(session, now)` in a transaction and acknowledge with its answer."""
+    try:
+        with session_scope(runtime.sessions) as session:
+            answer = work(session, runtime.clock.now())
+    except UserError as refusal:
+        answer = refusal.answer()
+    except Exception:
+        log.exception(
+            "command failed",
+            extra=fields(
+                command=command.get("command"),
+                channel=command.get("channel_id"),
+                user=command.get("user_id"),
+            ),
+        )
+        answer = FAILURE
+    ack(**answer.as_ack())
+
+
+def command_words(command: dict) -> list[str]:
+    """Return the command's text as words, with Slack's &amp; &lt; &gt; escapes undone
+    (mentions like `<@U1|ann>` are kept whole)."""
+    return [
+        html.unescape(word) if not word.startswith("<") else word
+        for word in (command.get("text") or "").split()
+    ]

@@ -1,0 +1,34 @@
+"""What a listener answers a person: a private reply, or a refusal that says what to do."""
+
+from dataclasses import dataclass, field
+
+from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
+
+# Slack shows at most 3,000 characters in a section; longer answers are cut with a note.
+SECTION_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reply shown only to the person who asked (an ephemeral message)."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def as_ack(self) -> dict:
+        """Return the keyword arguments for Bolt's `ack()` that show this answer privately."""
+        blocks = self.blocks or [SectionBlock(text=MarkdownTextObject(text=clip(self.text)))]
+        return {"text": self.text[:3900], "blocks": blocks, "response_type": "ephemeral"}
+
+
+class UserError(Exception):
+    """The person's request can't be done as asked; the message tells them what to type."""
+
+    def answer(self) -> Answer:
+        """Return the refusal as a private answer."""
+        return Answer(str(self))
+
+
+def clip(text: str, limit: int = SECTION_LIMIT) -> str:
+    """Return `text` cut to `limit` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
