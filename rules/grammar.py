@@ -159,7 +159,9 @@ def parse_report(
     values = reading.take_values()
     status = reading.take_status(context, values["percent"])
     note = reading.note()
-    problems = reading.problems or _missing(context, refs, values, status, note, usage_key)
+    problems = reading.problems or _missing(
+        context, refs, values, status, note, usage_key, reading.ignored
+    )
     return ParsedReport(
         raw=text,
         context=context,
@@ -194,6 +196,7 @@ def _missing(
     status: StatusIntent | None,
     note: str,
     key: str,
+    ignored: list[str],
 ) -> list[str]:
     """Return what a report lacks: the task (in a command), or anything to record."""
     if not refs and context.is_command:
@@ -201,6 +204,8 @@ def _missing(
     if not refs and context is ReportContext.POST:
         return []  # chatter: not a report, nothing to complain about
     if status is None and not note and all(value is None for value in values.values()):
+        if ignored:
+            return list(ignored)  # what made it empty says more than "nothing to record"
         return [
             f"nothing to record: add a percent, a quantity, a status or a few words — "
             f"{_usage(context, refs[0].key if refs else key)}"

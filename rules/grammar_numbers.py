@@ -148,12 +148,19 @@ def money(written: str, multiplier: str | None = None, *, currency: str | None =
     value *= _MULTIPLIERS.get((multiplier or "").lower(), Decimal(1))
     if value > MONEY_MAX:
         raise AmountError(f"{written}{multiplier or ''} is too large: at most 999,999,999,999.99")
-    if value != value.quantize(_CENT, rounding=ROUND_HALF_UP):
+    # The digits written after the point count: `$1.500` is not a dollar fifty, it is unclear.
+    decimals = value.normalize() if multiplier else value
+    if _decimal_places(decimals) > 2:
         raise AmountError(
             f"{written}{multiplier or ''} has more than 2 decimals: write thousands with `,` "
             f"(1,500) and cents with `.` (1500.50)"
         )
     return value.quantize(_CENT)
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def quantity(written: str) -> Decimal:
@@ -215,10 +222,11 @@ def parse_quantity(text: str) -> tuple[Decimal, str]:
 
 
 def format_number(value: Decimal) -> str:
-    """Return `value` as people read it: `1,500`, `2.5`, `12` (no trailing zeros)."""
-    if value == value.to_integral_value():
-        return f"{value.quantize(Decimal(1)):,}"
-    return f"{value.normalize():,f}"
+    """Return `value` as people read it: `1,500`, `2.5`, `12` (exact, no trailing zeros)."""
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    sign = "-" if value < 0 else ""
+    return f"{sign}{int(whole):,}" + (f".{fraction}" if fraction else "")
 
 
 def format_money(value: Decimal, currency: str | None) -> str:

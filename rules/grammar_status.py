@@ -146,30 +146,46 @@ def find_status_words(masked: str, *, acks: bool) -> tuple[list[StatusWord], lis
     for boundary in [*breaks, None]:
         end = boundary.start() if boundary else len(masked)
         words = [(_normal(m.group()), m.span()) for m in _WORD.finditer(masked, start, end)]
-        status = _opening_status(words, acks)
-        if status is not None:
-            found.append(status)
-        else:
+        opening = _opening_status(words, acks)
+        found.extend(opening)
+        if not opening:
             hints.extend(_hints(words, masked[start:end]))
         start = boundary.end() if boundary else end
     return found, hints
 
 
-def _opening_status(words: list[tuple[str, tuple[int, int]]], acks: bool) -> StatusWord | None:
-    """Return the status phrase that opens a clause's `words` (after fillers), if any."""
-    first = 0
-    while first < len(words) and words[first][0] in _FILLER:
-        first += 1
-    for length in (3, 2, 1):
-        phrase = " ".join(word for word, _ in words[first : first + length])
-        if len(words) - first < length:
-            continue
-        intent = _intent_of(phrase, acks)
-        if intent is not None:
-            span = (words[first][1][0], words[first + length - 1][1][1])
-            keep = phrase in _KEPT
-            drop = None if keep else (words[0][1][0], span[1])
-            return StatusWord(intent, span, drop)
+Words = list[tuple[str, tuple[int, int]]]
+
+
+def _opening_status(words: Words, acks: bool) -> list[StatusWord]:
+    """Return the status phrases that open a clause's `words`, one after another ("ok, on it").
+
+    Filler words may come before each phrase ("we're stuck", "all done"), and are dropped from
+    the note with it.
+    """
+    found: list[StatusWord] = []
+    position = 0
+    while (match := _phrase_at(words, position, acks)) is not None:
+        intent, first, last, phrase = match
+        span = (words[first][1][0], words[last][1][1])
+        drop = None if phrase in _KEPT else (words[position][1][0], span[1])
+        found.append(StatusWord(intent, span, drop))
+        position = last + 1
+    return found
+
+
+def _phrase_at(
+    words: Words, position: int, acks: bool
+) -> tuple[StatusIntent, int, int, str] | None:
+    """Return the status phrase at `position`, after any fillers: (intent, first, last, phrase)."""
+    for first in range(position, len(words)):
+        for length in (3, 2, 1):
+            phrase = " ".join(word for word, _ in words[first : first + length])
+            intent = _intent_of(phrase, acks) if first + length <= len(words) else None
+            if intent is not None:
+                return intent, first, first + length - 1, phrase
+        if words[first][0] not in _FILLER:
+            return None
     return None
 
 

@@ -43,13 +43,15 @@ MANPOWER_MAX = 10_000
 HOURS_MAX = Decimal(1000)
 
 _SP = r"[ \t\u00a0]*"
-# A value's number never follows a word, a point, a colon (7:30), a slash or `word-` (dates).
-_AT = r"(?<![\w.:/])(?<![0-9],)(?<!\w-)"
+# A value's number never follows a word, a point, a colon (7:30), a slash, `word-` (dates) or
+# a digit and a comma (the `500` of `1,500`) — unless that digit ends a unit (`12m3,6 workers`).
+_AT = r"(?<![\w.:/])(?:(?<![0-9],)|(?<=[^\W\d_][0-9],))(?<!\w-)"
 _NEG = r"(?P<neg>(?<![^\s(\ue000])-[ \t]?)?"
 _END = r"(?![^\W_])"
 _PEOPLE = r"(?:workers?|men|people|persons?|pax|guys|labou?rers?|hands|crew)"
 _CODE = rf"(?:{'|'.join(CURRENCY_CODES)}){_END}"
-_MULT = rf"(?:(?P<mult>k|mn|m|bn){_END}|{_END})"
+_MULT = r"(?P<mult>k|mn|m|bn)?"
+_SUFFIX = rf"(?P<suf>[$€£₫]|đ|{_CODE})"
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -60,17 +62,18 @@ _PERCENT = _compile(
     rf"{_NEG}{_AT}(?P<n>{NUMBER}){_SP}(?:[%％]|(?:percent|per cent|pct){_END})"
     rf"(?:{_SP}(?P<done>done|complete|completed|finished){_END})?"
 )
+# Each cost form ends at a word's end, so `$12m3` or `cost 8h` are not costs.
 _COST_WORD = _compile(
     rf"(?<![^\W_])costs?{_END}{_SP}[:=]?{_SP}(?P<neg>-)?{_SP}(?P<pre>[$€£₫]|{_CODE})?{_SP}"
-    rf"(?P<n>{NUMBER}){_MULT}(?:{_SP}(?P<suf>[$€£₫]|đ{_END}|{_CODE}))?"
+    rf"(?P<n>{NUMBER}){_MULT}(?:{_SP}{_SUFFIX})?{_END}"
 )
 _COST_PREFIX = _compile(
-    rf"{_NEG}(?P<pre>[$€£₫]|(?<![^\W_]){_CODE}){_SP}(?P<neg2>-)?(?P<n>{NUMBER}){_MULT}"
+    rf"{_NEG}(?P<pre>[$€£₫]|(?<![^\W_]){_CODE}){_SP}(?P<neg2>-)?(?P<n>{NUMBER}){_MULT}{_END}"
 )
-_COST_SUFFIX = _compile(rf"{_NEG}{_AT}(?P<n>{NUMBER}){_MULT}{_SP}(?P<suf>[$€£₫]|đ{_END}|{_CODE})")
+_COST_SUFFIX = _compile(rf"{_NEG}{_AT}(?P<n>{NUMBER}){_MULT}{_SP}{_SUFFIX}{_END}")
 _CREW_FIRST = _compile(
     rf"(?<![^\W_])(?:crew|team|manpower|headcount){_SP}(?:of|[:=])?{_SP}(?P<neg>-)?"
-    rf"(?P<n>{NUMBER})(?![^\W_.,])(?:{_SP}{_PEOPLE}{_END})?"
+    rf"(?P<n>{NUMBER})(?![^\W_.])(?:{_SP}{_PEOPLE}{_END})?"
 )
 _CREW_AFTER = _compile(rf"{_NEG}{_AT}(?P<n>{NUMBER}){_SP}{_PEOPLE}{_END}")
 _HOURS = _compile(rf"{_NEG}{_AT}(?P<n>{NUMBER}){_SP}(?:h|hrs?|hours?){_END}")
