@@ -258,12 +258,11 @@ class _Reading:
     def __post_init__(self) -> None:
         self.masked = mask_slack_escapes(self.text, _MASK)
 
-    def take(self, span: tuple[int, int], *, from_note: bool = True) -> None:
-        """Blank `span` out of the text still to read (and out of the note)."""
+    def take(self, span: tuple[int, int]) -> None:
+        """Blank `span` out of the text still to read, and out of the note."""
         start, end = span
         self.masked = self.masked[:start] + _MASK * (end - start) + self.masked[end:]
-        if from_note:
-            self.removed.append(span)
+        self.removed.append(span)
 
     def take_refs(
         self, project_key: str | None, known_keys: Collection[str] | None, *, leading_number: bool
@@ -375,9 +374,12 @@ class _Reading:
                 continue
             if intent is StatusIntent.DONE and percent is not None:
                 continue  # "60% formwork done": the done part is formwork, plainly
+            how = (
+                'send "done" on its own' if intent is StatusIntent.DONE else 'start with "blocked"'
+            )
             self.ignored.append(
-                f'"{clause}" kept as a note — to mark the task {intent.value}, start with '
-                f'"{intent.value}" or use /{intent.value}'
+                f'"{clause}" kept as a note — to mark the task {intent.value}, {how} '
+                f"or use /{intent.value}"
             )
 
     def note(self) -> str:

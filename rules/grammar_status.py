@@ -7,9 +7,13 @@ a dash, a new line, or "and"/"but"/"then" — once task references, numbers and 
 "formwork done" or "pump blocked" describe a part of it and stay in the note (the report then
 says, in `ignored`, how to mark the task itself).
 
+"Done" closes the task, so it must also end its clause: only fillers, `today`/`now`,
+thanks or a 👍 may follow ("all done now 👍"). "Done with rebar", "finished L3 east" and
+"done for today" stay notes.
+
 - done: done, complete, completed, finished; also `100%` and `100% done`.
 - blocked: blocked, blocked by, stuck, waiting for …, waiting on …, on hold, held up, halted,
-  stopped, can't proceed, cannot proceed.
+  can't proceed, cannot proceed. ("stopped" is not one: "stopped for lunch".)
 - started: started, starting, begun, began, commenced, underway, under way, in progress, on it.
 - unblocked: unblocked, resumed, resuming, restarted, back on, back on it, back at it,
   no longer blocked.
@@ -64,7 +68,7 @@ def _listed(text: str) -> tuple[str, ...]:
 _PHRASES: dict[StatusIntent, tuple[str, ...]] = {
     StatusIntent.DONE: _listed("done, complete, completed, finished"),
     StatusIntent.BLOCKED: _listed(
-        "blocked, blocked by, stuck, waiting for, waiting on, on hold, held up, halted, stopped,"
+        "blocked, blocked by, stuck, waiting for, waiting on, on hold, held up, halted,"
         " can't proceed, cannot proceed, cant proceed"
     ),
     StatusIntent.STARTED: _listed(
@@ -82,8 +86,8 @@ _PHRASES: dict[StatusIntent, tuple[str, ...]] = {
 }
 _KEPT = frozenset(
     _listed(
-        "waiting for, waiting on, on hold, held up, halted, stopped, can't proceed,"
-        " cannot proceed, cant proceed"
+        "waiting for, waiting on, on hold, held up, halted, can't proceed, cannot proceed,"
+        " cant proceed"
     )
 )
 _FILLER = frozenset(
@@ -93,6 +97,15 @@ _FILLER = frozenset(
         " that, the, this, totally, was, we, we're, were, work, works"
     )
 )
+# What may follow "done" in its clause for it to be about the whole task: "all done now 👍"
+# is, "done with rebar" or "finished L3 east" is about a part of it and stays a note.
+_AFTER_DONE = (
+    _FILLER
+    | frozenset(_listed("today, now, yesterday, tonight, here, boss, guys, thanks, thx, ty"))
+    | frozenset(_PHRASES[StatusIntent.ACK])
+)
+# "done for today" is the end of a shift, not of the task.
+_SHIFT_END = re.compile(r"\bfor (?:today|now|the day|tonight|the week|the weekend)\b", re.I)
 # Words that, met inside a clause, suggest the person may have meant the task's status.
 _HINTED = {
     "done": StatusIntent.DONE,
@@ -113,6 +126,9 @@ _WORD = re.compile(
     re.IGNORECASE,
 )
 _MODIFIERS = re.compile(r"[\U0001F3FB-\U0001F3FF\ufe0f]")
+
+
+Words = list[tuple[str, tuple[int, int]]]  # a clause's words, normalised, with their spans
 
 
 @dataclass(frozen=True)
@@ -148,13 +164,10 @@ def find_status_words(masked: str, *, acks: bool) -> tuple[list[StatusWord], lis
         words = [(_normal(m.group()), m.span()) for m in _WORD.finditer(masked, start, end)]
         opening = _opening_status(words, acks)
         found.extend(opening)
-        if not opening:
+        if not any(word.intent in (StatusIntent.DONE, StatusIntent.BLOCKED) for word in opening):
             hints.extend(_hints(words, masked[start:end]))
         start = boundary.end() if boundary else end
     return found, hints
-
-
-Words = list[tuple[str, tuple[int, int]]]
 
 
 def _opening_status(words: Words, acks: bool) -> list[StatusWord]:
@@ -167,6 +180,8 @@ def _opening_status(words: Words, acks: bool) -> list[StatusWord]:
     position = 0
     while (match := _phrase_at(words, position, acks)) is not None:
         intent, first, last, phrase = match
+        if intent is StatusIntent.DONE and any(w not in _AFTER_DONE for w, _ in words[last + 1 :]):
+            break
         span = (words[first][1][0], words[last][1][1])
         drop = None if phrase in _KEPT else (words[position][1][0], span[1])
         found.append(StatusWord(intent, span, drop))
@@ -205,8 +220,10 @@ def _intent_of(phrase: str, acks: bool) -> StatusIntent | None:
     return None
 
 
-def _hints(words: list[tuple[str, tuple[int, int]]], clause: str) -> list[Hint]:
-    """Return a hint for a done/blocked word inside a clause that did not open with it."""
+def _hints(words: Words, clause: str) -> list[Hint]:
+    """Return a hint for a done/blocked word in a clause that was not read as a status."""
+    if _SHIFT_END.search(clause):
+        return []
     for word, _ in words:
         if word in _HINTED:
             return [Hint(_HINTED[word], " ".join(clause.replace("\ue000", " ").split()))]

@@ -35,8 +35,31 @@ def test_a_done_part_of_the_task_is_a_note_and_the_report_says_how_to_finish_the
 
     assert (parsed.status, parsed.note) == (None, "formwork done")
     assert parsed.ignored == (
-        '"formwork done" kept as a note — to mark the task done, start with "done" or use /done',
+        '"formwork done" kept as a note — to mark the task done, send "done" on its own '
+        "or use /done",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["TWR-42 done with rebar", "TWR-42 finished L3 east, starting L4", "TWR-42 completed formwork"],
+)
+def test_done_followed_by_what_was_done_is_about_a_part_and_stays_a_note(text):
+    parsed = update(text)
+
+    assert parsed.status is not StatusIntent.DONE
+    assert "to mark the task done" in parsed.ignored[0]
+
+
+@pytest.mark.parametrize("text", ["TWR-42 done for today", "TWR-42 finished for the day, 6h"])
+def test_done_for_today_is_the_end_of_a_shift_not_of_the_task(text):
+    parsed = update(text)
+
+    assert (parsed.status, parsed.ignored) == (None, ())
+
+
+def test_stopped_for_lunch_is_not_blocked():
+    assert update("TWR-42 stopped for lunch").status is None
 
 
 def test_done_after_a_percent_below_100_is_how_far_along_it_is():
