@@ -102,7 +102,7 @@ def test_it_formats_numbers_and_money_as_people_read_them():
     assert format_money(Decimal("15.5"), None) == "15.5"
 
 
-def test_a_dollar_sign_matches_any_dollar_project_and_codes_match_exactly():
+def test_it_matches_a_dollar_sign_to_any_dollar_project_and_codes_exactly():
     assert currency_matches("$", "AUD")
     assert not currency_matches("$", "VND")
     assert currency_matches("₫", "VND")

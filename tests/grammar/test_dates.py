@@ -42,7 +42,7 @@ def test_it_reads_the_accepted_forms(text, expected):
     assert parse_date(text, today=TUESDAY) == expected
 
 
-def test_a_weekday_name_is_the_next_one_strictly_after_today():
+def test_it_reads_a_weekday_name_as_the_next_one_strictly_after_today():
     assert parse_date("tue", today=TUESDAY) == date(2026, 12, 8)
 
 

@@ -14,20 +14,20 @@ from tests.grammar.helpers import update
         (ReportContext.DONE, "empty: type `/done TWR-42 what was finished`"),
     ],
 )
-def test_an_empty_command_shows_its_usage(context, usage):
+def test_it_answers_an_empty_command_with_its_usage(context, usage):
     parsed = parse_report("   ", context=context)
 
     assert parsed.problems == (usage,)
     assert not parsed.ok
 
 
-def test_the_usage_uses_the_channels_project_key():
+def test_it_shows_the_usage_with_the_channels_project_key():
     parsed = parse_report("", context=ReportContext.UPDATE, project_key="abc")
 
     assert parsed.problems == ("empty: type `/update ABC-42 60% what you did`",)
 
 
-def test_a_text_over_4000_characters_is_refused_before_it_is_read():
+def test_it_refuses_a_text_over_4000_characters_before_reading_it():
     parsed = update("TWR-42 60% " + "x" * MAX_TEXT)
 
     assert parsed.problems == (
@@ -36,13 +36,13 @@ def test_a_text_over_4000_characters_is_refused_before_it_is_read():
     assert (parsed.refs, parsed.percent) == ((), None)
 
 
-def test_a_text_of_exactly_4000_characters_is_read():
+def test_it_reads_a_text_of_exactly_4000_characters():
     text = "TWR-42 60% " + "x" * (MAX_TEXT - 11)
 
     assert update(text).ok
 
 
-def test_a_command_must_name_its_task():
+def test_it_asks_which_task_when_a_command_names_none():
     parsed = update("60% formwork")
 
     assert parsed.problems == (
@@ -50,20 +50,20 @@ def test_a_command_must_name_its_task():
     )
 
 
-def test_a_thread_reply_needs_no_reference():
+def test_it_needs_no_reference_in_a_thread_reply():
     parsed = parse_report("60% formwork", context=ReportContext.THREAD_REPLY)
 
     assert parsed.ok
     assert parsed.refs == ()
 
 
-def test_channel_chatter_without_a_task_is_not_a_problem():
+def test_it_finds_no_problem_in_channel_chatter_without_a_task():
     parsed = parse_report("who has the keys to the site office?", context=ReportContext.POST)
 
     assert (parsed.ok, parsed.refs) == (True, ())
 
 
-def test_a_reference_with_nothing_else_has_nothing_to_record():
+def test_it_has_nothing_to_record_for_a_bare_reference():
     parsed = update("TWR-42")
 
     assert parsed.problems == (
@@ -72,13 +72,13 @@ def test_a_reference_with_nothing_else_has_nothing_to_record():
     )
 
 
-def test_when_only_ambiguous_values_were_given_the_problem_says_which():
+def test_it_says_which_values_were_ambiguous_when_nothing_else_was_given():
     parsed = update("TWR-42 40% 60%")
 
     assert parsed.problems == ("two percents (40% and 60%): recorded neither — send one",)
 
 
-def test_every_problem_is_listed_in_the_order_written():
+def test_it_lists_every_problem_in_the_order_written():
     parsed = update("TWR-42 2,5 t 120%")
 
     assert parsed.problems == (
@@ -87,20 +87,20 @@ def test_every_problem_is_listed_in_the_order_written():
     )
 
 
-def test_a_near_miss_of_a_known_project_key_is_pointed_out():
+def test_it_points_out_a_near_miss_of_a_known_project_key():
     parsed = update("TRW-42 60%, TWR-43 40%", known_keys={"TWR"})
 
     assert parsed.keys == ("TWR-43",)
     assert "TRW-42: no project TRW — did you mean TWR-42?" in parsed.ignored
 
 
-def test_an_unknown_key_word_with_no_near_miss_is_just_words():
+def test_it_keeps_an_unknown_key_with_no_near_miss_as_words():
     parsed = update("TWR-42 zone-2 slab 30%", known_keys={"TWR"})
 
     assert (parsed.keys, parsed.note, parsed.ignored) == (("TWR-42",), "zone-2 slab", ())
 
 
-def test_the_raw_text_is_kept_untouched():
+def test_it_keeps_the_raw_text_untouched():
     text = "TWR-42  60%  formwork <@U0BOB|bob>"
 
     assert update(text).raw == text

@@ -30,7 +30,7 @@ def test_it_reads_done_when_a_clause_opens_with_it(text):
     assert (parsed.status, parsed.kind) == (StatusIntent.DONE, UpdateKind.DONE)
 
 
-def test_a_done_part_of_the_task_is_a_note_and_the_report_says_how_to_finish_the_task():
+def test_it_keeps_a_done_part_of_the_task_as_a_note_and_says_how_to_finish_the_task():
     parsed = update("TWR-42 formwork done")
 
     assert (parsed.status, parsed.note) == (None, "formwork done")
@@ -44,7 +44,7 @@ def test_a_done_part_of_the_task_is_a_note_and_the_report_says_how_to_finish_the
     "text",
     ["TWR-42 done with rebar", "TWR-42 finished L3 east, starting L4", "TWR-42 completed formwork"],
 )
-def test_done_followed_by_what_was_done_is_about_a_part_and_stays_a_note(text):
+def test_it_keeps_done_followed_by_what_was_done_as_a_note(text):
     parsed = update(text)
 
     assert parsed.status is not StatusIntent.DONE
@@ -52,24 +52,24 @@ def test_done_followed_by_what_was_done_is_about_a_part_and_stays_a_note(text):
 
 
 @pytest.mark.parametrize("text", ["TWR-42 done for today", "TWR-42 finished for the day, 6h"])
-def test_done_for_today_is_the_end_of_a_shift_not_of_the_task(text):
+def test_it_reads_done_for_today_as_the_end_of_a_shift_not_of_the_task(text):
     parsed = update(text)
 
     assert (parsed.status, parsed.ignored) == (None, ())
 
 
-def test_stopped_for_lunch_is_not_blocked():
+def test_it_does_not_read_stopped_for_lunch_as_blocked():
     assert update("TWR-42 stopped for lunch").status is None
 
 
-def test_done_after_a_percent_below_100_is_how_far_along_it_is():
+def test_it_reads_done_after_a_percent_below_100_as_how_far_along_it_is():
     parsed = update("TWR-42 60% done on L3")
 
     assert (parsed.status, parsed.percent, parsed.kind) == (None, Decimal(60), UpdateKind.PROGRESS)
     assert parsed.ignored == ()
 
 
-def test_done_with_a_percent_below_100_in_another_clause_records_only_the_percent():
+def test_it_records_only_the_percent_when_done_comes_with_less_than_100():
     parsed = update("TWR-42 60%, done")
 
     assert (parsed.status, parsed.percent) == (None, Decimal(60))
@@ -102,7 +102,7 @@ def test_it_reads_blocked_and_keeps_the_reason(text, reason):
     )
 
 
-def test_a_blocked_part_is_a_note_with_a_hint():
+def test_it_keeps_a_blocked_part_as_a_note_with_a_hint():
     parsed = update("TWR-42 pump blocked, pouring by hand")
 
     assert parsed.status is None
@@ -130,12 +130,12 @@ def test_it_reads_unblocked(text):
     assert update(text).status is StatusIntent.UNBLOCKED
 
 
-def test_the_last_of_blocked_and_resumed_wins():
+def test_it_takes_the_last_of_blocked_and_resumed():
     assert update("TWR-42 stuck yesterday, resumed today").status is StatusIntent.UNBLOCKED
     assert update("TWR-42 resumed, but stuck again").status is StatusIntent.BLOCKED
 
 
-def test_done_and_blocked_together_change_no_status_and_say_so():
+def test_it_changes_no_status_for_done_and_blocked_together_and_says_so():
     parsed = update("TWR-42 done, but waiting for inspection")
 
     assert parsed.status is None
@@ -147,42 +147,42 @@ def test_done_and_blocked_together_change_no_status_and_say_so():
     "text",
     ["ok", "OK 👍", "on it", "👍", "👍🏽", ":+1:", ":thumbsup::skin-tone-3:", "ack", "got it"],
 )
-def test_a_reply_to_an_assignment_acknowledges_it(text):
+def test_it_reads_a_reply_to_an_assignment_as_an_acknowledgement(text):
     parsed = parse_report(text, context=ReportContext.ASSIGNMENT_REPLY)
 
     assert (parsed.status, parsed.kind, parsed.problems) == (StatusIntent.ACK, UpdateKind.ACK, ())
 
 
-def test_an_acknowledgement_that_says_more_keeps_the_rest_as_the_note():
+def test_it_keeps_the_rest_of_an_acknowledgement_as_the_note():
     parsed = parse_report("ok, will start monday", context=ReportContext.ASSIGNMENT_REPLY)
 
     assert (parsed.status, parsed.note) == (StatusIntent.ACK, "will start monday")
 
 
-def test_starting_in_a_reply_to_an_assignment_is_more_than_an_ack():
+def test_it_reads_starting_in_a_reply_to_an_assignment_as_more_than_an_ack():
     parsed = parse_report("ok starting now", context=ReportContext.ASSIGNMENT_REPLY)
 
     assert parsed.status is StatusIntent.STARTED
 
 
-def test_ok_elsewhere_is_just_words_and_on_it_means_started():
+def test_it_reads_ok_elsewhere_as_words_and_on_it_as_started():
     assert parse_report("ok", context=ReportContext.THREAD_REPLY).status is None
     assert parse_report("on it", context=ReportContext.THREAD_REPLY).status is StatusIntent.STARTED
 
 
-def test_the_blocked_command_blocks_and_the_whole_text_is_the_reason():
+def test_it_blocks_on_the_blocked_command_with_the_text_as_the_reason():
     parsed = parse_report("TWR-42 stuck waiting for rebar delivery", context=ReportContext.BLOCKED)
 
     assert (parsed.status, parsed.reason) == (StatusIntent.BLOCKED, "waiting for rebar delivery")
 
 
-def test_the_blocked_command_without_a_reason_still_blocks():
+def test_it_blocks_on_the_blocked_command_without_a_reason():
     parsed = parse_report("TWR-42", context=ReportContext.BLOCKED)
 
     assert (parsed.status, parsed.reason, parsed.problems) == (StatusIntent.BLOCKED, None, ())
 
 
-def test_the_done_command_finishes_and_keeps_the_words():
+def test_it_finishes_on_the_done_command_and_keeps_the_words():
     parsed = parse_report("TWR-42 poured and cured", context=ReportContext.DONE)
 
     assert (parsed.status, parsed.kind, parsed.note) == (
@@ -192,13 +192,13 @@ def test_the_done_command_finishes_and_keeps_the_words():
     )
 
 
-def test_the_done_command_refuses_a_percent_below_100():
+def test_it_refuses_a_percent_below_100_on_the_done_command():
     parsed = parse_report("TWR-42 60%", context=ReportContext.DONE)
 
     assert parsed.problems == ("/done means 100%, you wrote 60% — use /update for progress",)
 
 
-def test_the_blocked_command_refuses_100_percent():
+def test_it_refuses_100_percent_on_the_blocked_command():
     parsed = parse_report("TWR-42 100%", context=ReportContext.BLOCKED)
 
     assert parsed.problems == ("100% means done: use /done",)

@@ -48,7 +48,7 @@ def test_it_records_neither_of_two_different_percents_and_says_so():
     assert parsed.ok
 
 
-def test_the_same_value_written_twice_is_one_value():
+def test_it_reads_the_same_value_written_twice_as_one():
     assert update("TWR-42 60% … yes 60 %").percent == Decimal(60)
 
 
@@ -84,7 +84,7 @@ def test_it_reads_a_quantity_and_normalises_its_unit(text, quantity, unit):
 
 
 @pytest.mark.parametrize("text", ["TWR-42 12mm rebar", "TWR-42 30 cm gap", "TWR-42 5 min late"])
-def test_dimensions_and_durations_are_not_quantities(text):
+def test_it_does_not_read_dimensions_or_durations_as_quantities(text):
     assert update(text).quantity is None
 
 
@@ -98,14 +98,14 @@ def test_it_refuses_a_decimal_comma_rather_than_guess():
     assert update("TWR-42 2,5 t").problems == ("2,5: use a point for decimals (2.5)",)
 
 
-def test_a_zero_quantity_is_not_recorded_and_said_so():
+def test_it_does_not_record_a_zero_quantity_and_says_so():
     parsed = update("TWR-42 0 m3 today, pump broke")
 
     assert parsed.quantity is None
     assert parsed.ignored == ("0 m³ adds nothing: not recorded",)
 
 
-def test_two_different_quantities_record_neither():
+def test_it_records_neither_of_two_different_quantities():
     parsed = update("TWR-42 12 m3 and 3 t")
 
     assert (parsed.quantity, parsed.unit) == (None, None)
@@ -154,7 +154,7 @@ def test_it_refuses_a_cost_it_could_misread(text, problem):
     assert found.startswith(problem)
 
 
-def test_a_bare_number_is_not_a_cost():
+def test_it_does_not_read_a_bare_number_as_a_cost():
     assert update("TWR-42 1500 spent on scaffold").cost is None
 
 
@@ -194,7 +194,7 @@ def test_it_refuses_more_hours_than_anyone_reports():
     )
 
 
-def test_a_time_of_day_is_not_hours_or_anything_else():
+def test_it_does_not_read_a_time_of_day_as_hours_or_anything_else():
     parsed = update("TWR-42 started 7:30 finished 16:00h")
 
     assert (parsed.hours, parsed.quantity, parsed.percent) == (None, None, None)

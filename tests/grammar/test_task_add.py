@@ -54,7 +54,7 @@ def test_it_forgives_a_space_after_the_colon_and_between_number_and_unit():
     )
 
 
-def test_options_can_come_anywhere_and_in_any_case():
+def test_it_reads_options_anywhere_and_in_any_case():
     task = draft("AT:L3 Fix handrail CREW:steel <@U0ANN>")
 
     assert (task.title, task.location, task.crew, task.assignee, task.assignee_name) == (
@@ -66,7 +66,7 @@ def test_options_can_come_anywhere_and_in_any_case():
     )
 
 
-def test_an_unknown_key_suggests_the_known_ones():
+def test_it_suggests_the_known_keys_for_an_unknown_one():
     task = draft("Pour slab dew:fri")
 
     assert task.problems == (
@@ -74,26 +74,26 @@ def test_an_unknown_key_suggests_the_known_ones():
     )
 
 
-def test_a_word_followed_by_a_colon_and_a_space_is_part_of_the_title():
+def test_it_keeps_a_word_followed_by_a_colon_and_a_space_in_the_title():
     task = draft("Rebar: level 3 east")
 
     assert (task.title, task.problems) == ("Rebar: level 3 east", ())
 
 
-def test_start_after_due_is_a_problem():
+def test_it_refuses_a_start_after_the_due_date():
     task = draft("Pour slab start:fri due:wed")
 
     assert task.problems == ("start 2026-12-04 is after due 2026-12-02",)
 
 
-def test_an_empty_title_shows_the_usage():
+def test_it_shows_the_usage_for_an_empty_title():
     task = draft("crew:concrete due:tomorrow")
 
     [problem] = task.problems
     assert problem.startswith("no title: type `/task add <title> [@assignee] [crew:NAME]")
 
 
-def test_an_empty_command_shows_the_usage():
+def test_it_shows_the_usage_for_an_empty_command():
     [problem] = draft("  ").problems
 
     assert problem.startswith("empty: type `/task add <title>")
@@ -114,19 +114,19 @@ def test_it_collects_every_problem_at_once():
     )
 
 
-def test_an_unclosed_quote_is_a_problem():
+def test_it_refuses_an_unclosed_quote():
     assert draft('Pour slab at:"Level 3 east due:fri').problems == (
         'at: close the quote, like at:"Level 3 east"',
     )
 
 
-def test_the_same_option_twice_with_different_values_is_a_problem():
+def test_it_refuses_the_same_option_twice_with_different_values():
     assert draft("Pour slab due:fri due:mon").problems == (
         "two due: values (fri and mon): give one",
     )
 
 
-def test_links_and_channel_names_stay_in_the_title():
+def test_it_keeps_links_and_channel_names_in_the_title():
     task = draft("Fix gate see <https://x.io/a:b|photo> in <#C0GEN|general>")
 
     assert (task.title, task.problems) == (

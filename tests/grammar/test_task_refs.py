@@ -60,42 +60,42 @@ def test_it_finds_no_reference_in_values_dates_times_levels_or_slack_escapes(tex
     assert keys(text, project_key="TWR", leading_number=True) == []
 
 
-def test_a_hash_number_is_a_task_of_the_channels_project_anywhere():
+def test_it_reads_a_hash_number_anywhere_as_a_task_of_the_channels_project():
     assert keys("pump for #42 is fixed", project_key="twr") == ["TWR-42"]
 
 
-def test_a_hash_number_means_nothing_outside_a_project_channel():
+def test_it_ignores_a_hash_number_outside_a_project_channel():
     assert keys("pump for #42 is fixed") == []
 
 
-def test_a_leading_number_is_a_task_in_a_project_channels_command():
+def test_it_reads_a_leading_number_as_a_task_in_a_project_channels_command():
     assert keys("42 60% formwork", project_key="TWR", leading_number=True) == ["TWR-42"]
 
 
 @pytest.mark.parametrize(
     "text", ["12 m3 poured", "6 workers today", "8 h", "60 % done", "1,500 spent", "7:30 start"]
 )
-def test_a_leading_number_followed_by_a_unit_is_a_value_not_a_task(text):
+def test_it_reads_a_leading_number_followed_by_a_unit_as_a_value_not_a_task(text):
     assert keys(text, project_key="TWR", leading_number=True) == []
 
 
-def test_a_bare_number_later_in_the_text_is_not_a_task():
+def test_it_does_not_read_a_bare_number_later_in_the_text_as_a_task():
     assert keys("poured 42 today", project_key="TWR", leading_number=True) == []
 
 
-def test_a_leading_number_outside_a_command_is_not_a_task():
+def test_it_does_not_read_a_leading_number_outside_a_command_as_a_task():
     assert keys("42 done", project_key="TWR") == []
 
 
-def test_with_known_keys_site_words_like_zone_2_are_not_tasks():
+def test_it_does_not_read_site_words_like_zone_2_as_tasks_given_the_known_keys():
     assert keys("TWR-42 zone-2 level-3 done", known_keys={"TWR", "ABC"}) == ["TWR-42"]
 
 
-def test_with_known_keys_a_missing_dash_is_forgiven_for_those_keys():
+def test_it_forgives_a_missing_dash_for_known_keys():
     assert keys("twr42 and abc7 and zone2", known_keys={"TWR", "ABC"}) == ["TWR-42", "ABC-7"]
 
 
-def test_the_channels_own_key_counts_as_known():
+def test_it_counts_the_channels_own_key_as_known():
     assert keys("twr-42", project_key="TWR", known_keys=set()) == ["TWR-42"]
 
 
