@@ -10,6 +10,9 @@ class CommandUsage(NamedTuple):
 
 
 CATALOGUE: tuple[CommandUsage, ...] = (
+    CommandUsage("/update", "/update TWR-42 60% formwork done, 12 m3 poured", "report progress"),
+    CommandUsage("/blocked", "/blocked TWR-42 waiting for rebar", "say a task is blocked, and why"),
+    CommandUsage("/done", "/done TWR-42 poured and cured", "mark a task complete"),
     CommandUsage("/siteloop", "/siteloop help", "what siteloop does and the commands you can use"),
     CommandUsage(
         "/siteloop",

@@ -81,3 +81,36 @@ def create_task(
     session.add(task)
     session.flush()
     return task
+
+
+def find_task(session: Session, key: str) -> Task | None:
+    """Return the task with reference `key` ("TWR-42", any case), or None."""
+    project_key, _, number = key.upper().partition("-")
+    if not number.isdigit():
+        return None
+    return session.scalars(
+        sa.select(Task).join(Project).where(Project.key == project_key, Task.number == int(number))
+    ).first()
+
+
+def task_of_thread(session: Session, channel: str, thread_ts: str) -> Task | None:
+    """Return the task whose thread (its assignment card's) is `channel`/`thread_ts`, or None."""
+    return session.scalars(
+        sa.select(Task).where(Task.thread_channel == channel, Task.thread_ts == thread_ts)
+    ).first()
+
+
+def nearest_keys(session: Session, project: Project, number: int, limit: int = 3) -> list[str]:
+    """Return up to `limit` keys of the project's tasks whose numbers are closest to `number`."""
+    numbers = session.scalars(
+        sa.select(Task.number)
+        .where(Task.project_id == project.id)
+        .order_by(sa.func.abs(Task.number - number), Task.number)
+        .limit(limit)
+    )
+    return [f"{project.key}-{n}" for n in numbers]
+
+
+def project_keys(session: Session) -> list[str]:
+    """Return every project key in the workspace."""
+    return list(session.scalars(sa.select(Project.key).order_by(Project.key)))

@@ -6,11 +6,14 @@ so a command, event or action can't be added to one without the other.
 
 from slack_bolt import App
 
-from bot.listeners import direct_messages, home, siteloop_command
+from bot.listeners import direct_messages, home, report_commands, siteloop_command
 from bot.runtime import Runtime
 
 SLASH_COMMANDS = {
     "/siteloop": siteloop_command.handle,
+    "/update": report_commands.handle,
+    "/blocked": report_commands.handle,
+    "/done": report_commands.handle,
 }
 
 # Event type → handler. Manifest subscriptions map onto these types (`message.im` → `message`).

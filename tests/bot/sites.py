@@ -1,0 +1,49 @@
+"""Arranging a site for end-to-end tests: a project set up from Slack, tasks on its plan."""
+
+from decimal import Decimal
+
+from storage import projects
+from storage.db import session_scope
+from storage.members import find_member
+from storage.models import Task
+from storage.tasks import create_task, find_task
+
+
+def setup_project(
+    slack, key: str = "TWR", name: str = "Tower A", channel: str = "C0TOWER", by: str = "U0ANN"
+):
+    """Set a project up the way a manager does, with `/siteloop setup`."""
+    delivery = slack.driver.command("/siteloop", f"setup {key} {name}", user=by, channel=channel)
+    assert delivery.status == 200 and "is set up" in slack.ephemerals(user=by)[-1].rendered
+
+
+def plan_task(siteloop, title: str, key: str = "TWR", assignee: str | None = None, **fields) -> str:
+    """Put a task on the project's plan (as a schedule import would); return its key."""
+    with session_scope(siteloop.runtime.sessions) as session:
+        project = projects.find_project(session, key)
+        member = find_member(session, assignee) if assignee else None
+        task = create_task(
+            session,
+            project.id,
+            title,
+            now=siteloop.clock.now(),
+            assignee_id=member.id if member else None,
+            **fields,
+        )
+        return f"{key}-{task.number}"
+
+
+def task(siteloop, key: str) -> Task:
+    """Return the task as stored now."""
+    with siteloop.runtime.sessions() as session:
+        found = find_task(session, key)
+        session.expunge_all()
+        return found
+
+
+def answer(slack, user: str) -> str:
+    """Return the last private answer `user` read."""
+    return slack.ephemerals(user=user)[-1].rendered
+
+
+__all__ = ["Decimal", "answer", "plan_task", "setup_project", "task"]
