@@ -82,8 +82,16 @@ def _minutes(text: str, *, is_end: bool) -> int:
     return total
 
 
+def _listed(value: object, what: str, example: str) -> list[object]:
+    if isinstance(value, list | tuple | set | frozenset):
+        return list(value)
+    raise ValueError(f"{what}: {value!r} is not a list (write it like {example})")
+
+
 def parse_shift(text: str) -> Shift:
     """Return the shift "HH:MM-HH:MM" spells; an end at or before the start runs overnight."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a shift (use a range like 07:00-11:30)")
     start_text, dash, end_text = text.partition("-")
     if not dash:
         raise ValueError(f'"{text.strip()}" is not a shift (use a range like 07:00-11:30)')
@@ -102,7 +110,7 @@ def parse_hours(value: str | Iterable[str | Shift]) -> tuple[Shift, ...]:
     """
     if isinstance(value, str):
         value = value.split(",") if value.strip() else []
-    items = list(value)
+    items = _listed(value, "hours", '"07:00-11:30,13:00-17:00"')
     shifts = sorted(item if isinstance(item, Shift) else parse_shift(item) for item in items)
     if not shifts:
         raise ValueError("a calendar needs at least one shift (like 07:00-17:00)")
@@ -118,7 +126,9 @@ def parse_hours(value: str | Iterable[str | Shift]) -> tuple[Shift, ...]:
 
 def parse_workdays(value: str | Iterable[str]) -> frozenset[Weekday]:
     """Return the weekdays of ["mon", "tue"], "mon,tue" or a range like "mon-sat"."""
-    items = [part.strip() for part in value.split(",")] if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        value = value.split(",")
+    items = _listed(value, "workdays", "[mon, tue, wed] or mon-sat")
     days: set[Weekday] = set()
     for item in items:
         first, dash, last = str(item).strip().lower().partition("-")
@@ -161,7 +171,7 @@ def parse_timezone(name: str) -> str:
 def parse_holidays(value: Iterable[date | str]) -> frozenset[date]:
     """Return the dates listed, given as dates or ISO strings ("2026-09-02")."""
     days: set[date] = set()
-    for item in value:
+    for item in _listed(value, "holidays", "[2026-01-01, 2026-09-02]"):
         if isinstance(item, datetime) or not isinstance(item, date | str):
             raise ValueError(f"{item!r} is not a date (use YYYY-MM-DD)")
         try:

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.emulator import envelopes
 from bot.emulator.delivery import EventQueue
@@ -11,6 +11,9 @@ from bot.emulator.errors import ApiError
 from bot.emulator.models import Channel, Message, Team
 from bot.emulator.triggers import ResponseUrls, Triggers
 from bot.emulator.workspace import Workspace
+
+if TYPE_CHECKING:
+    from bot.emulator.socket_mode import SocketMode
 
 Args = dict[str, Any]
 
@@ -24,6 +27,7 @@ class ApiContext:
     response_urls: ResponseUrls
     queue: EventQueue
     server_root: Callable[[], str]
+    socket_mode: "SocketMode | None" = None
 
     @property
     def team(self) -> Team:

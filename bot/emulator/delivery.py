@@ -1,7 +1,8 @@
 """Sending Slack's requests to the bot: signing, the 3-second ack window, retries, and a queue.
 
 Requests are signed with real time (`time.time()`), because Bolt checks the timestamp against
-its own wall clock, not against the test's clock.
+its own wall clock, not against the test's clock. While the bot holds a Socket Mode connection
+the same requests go over it as envelopes instead (unsigned, as Slack sends them).
 """
 
 import json
@@ -11,11 +12,18 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.signature import SignatureVerifier
 
+if TYPE_CHECKING:
+    from bot.emulator.socket_mode import SocketMode
+
 MAX_RETRIES = 3
+
+
+class NotConnected(RuntimeError):
+    """There is no bot to deliver to: no URL given and no Socket Mode connection open."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class Reply:
     retry_num: int = 0
     retry_reason: str | None = None
     error: str | None = None
+    envelope_id: str | None = None  # Socket Mode: the envelope this answers
 
     @property
     def ok(self) -> bool:
@@ -62,6 +71,7 @@ class Delivery:
     kind: str
     body: dict[str, Any]
     replies: list[Reply] = field(default_factory=list)
+    transport: str = "http"  # or "socket" (Socket Mode)
 
     @property
     def reply(self) -> Reply:
@@ -94,7 +104,11 @@ class Delivery:
 
 
 class Deliverer:
-    """Post signed requests to the bot's URL and apply Slack's retry policy for events."""
+    """Post signed requests to the bot's URL and apply Slack's retry policy for events.
+
+    With `socket` set and active (the bot holds a Socket Mode connection), requests go over
+    the socket instead, except URL verification, which only exists for a Request URL.
+    """
 
     def __init__(
         self,
@@ -106,6 +120,7 @@ class Deliverer:
         self.ack_timeout = ack_timeout
         self.retry_delays = tuple(retry_delays)
         self.bot_url: str | None = None
+        self.socket: SocketMode | None = None
         self.log: list[Delivery] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -113,6 +128,15 @@ class Deliverer:
     def stop(self) -> None:
         """Cut short any wait between retries (the emulator is shutting down)."""
         self._stop.set()
+
+    @property
+    def connected(self) -> bool:
+        """Return whether the bot can be reached: over Socket Mode or at its URL."""
+        return self._over_socket("event") or self.bot_url is not None
+
+    def _over_socket(self, kind: str) -> bool:
+        """Return whether a request of `kind` goes over a Socket Mode connection now."""
+        return self.socket is not None and kind != "url_verification" and self.socket.active
 
     def send(
         self,
@@ -127,24 +151,47 @@ class Deliverer:
         """Deliver one request; with `retry`, resend it up to 3 times as Slack does for events.
 
         A retry repeats the same body with `X-Slack-Retry-Num` (1..3) and
-        `X-Slack-Retry-Reason` (`http_timeout`, `http_error`, `connection_failed`).
+        `X-Slack-Retry-Reason` (`http_timeout`, `http_error`, `connection_failed`); over
+        Socket Mode with `retry_attempt` and `retry_reason: "timeout"` in the envelope.
         """
-        if not self.bot_url:
-            raise RuntimeError("no bot connected: call emu.connect(bot_url) first")
-        delivery = Delivery(kind, body)
+        over_socket = self._over_socket(kind)
+        if not over_socket and not self.bot_url:
+            raise NotConnected(
+                "no bot connected: call emu.connect(bot_url) or open a Socket Mode connection"
+            )
+        delivery = Delivery(kind, body, transport="socket" if over_socket else "http")
         with self._lock:
             self.log.append(delivery)
-        reply = self._post(raw, content_type, signing, dict(headers or {}))
+        reply = self._attempt(delivery, raw, content_type, signing, dict(headers or {}))
         delivery.replies.append(reply)
         for attempt in range(1, MAX_RETRIES + 1 if retry else 1):
-            reason = _retry_reason(reply)
+            reason = _retry_reason(reply, over_socket)
             if reason is None or self._stop.wait(self._delay(attempt)):
                 break
             headers = {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": reason}
-            reply = self._post(raw, content_type, signing, headers)
+            reply = self._attempt(delivery, raw, content_type, signing, headers)
             reply.retry_num, reply.retry_reason = attempt, reason
             delivery.replies.append(reply)
         return delivery
+
+    def _attempt(
+        self,
+        delivery: Delivery,
+        raw: bytes,
+        content_type: str,
+        signing: Signing,
+        headers: dict[str, str],
+    ) -> Reply:
+        """Send once: as an envelope over the socket (retry headers go into it), else POST."""
+        if delivery.transport == "socket" and self.socket is not None:
+            return self.socket.deliver(
+                delivery.kind,
+                delivery.body,
+                self.ack_timeout,
+                retry_attempt=int(headers.get("X-Slack-Retry-Num", 0)),
+                retry_reason=headers.get("X-Slack-Retry-Reason", ""),
+            )
+        return self._post(raw, content_type, signing, headers)
 
     def _delay(self, attempt: int) -> float:
         """Return the pause before retry number `attempt` (Slack: at once, ~1 min, ~5 min)."""
@@ -180,8 +227,10 @@ class Deliverer:
             return Reply(None, {}, "", time.monotonic() - started, error=kind)
 
 
-def _retry_reason(reply: Reply) -> str | None:
+def _retry_reason(reply: Reply, over_socket: bool = False) -> str | None:
     """Return why Slack would retry after `reply`, or None when the bot acknowledged."""
+    if over_socket:
+        return "timeout" if reply.status is None else None
     if reply.status is None:
         return "http_timeout" if reply.error == "timeout" else "connection_failed"
     if reply.status >= 500:
@@ -226,7 +275,7 @@ class EventQueue:
     def put(self, envelope: dict[str, Any]) -> None:
         """Queue an event envelope for delivery (dropped when no bot is connected)."""
         with self._cond:
-            if self._deliverer.bot_url is None:
+            if not self._deliverer.connected:
                 return
             self._items.append(envelope)
             self._busy += 1
@@ -248,6 +297,8 @@ class EventQueue:
             try:
                 raw = json.dumps(envelope).encode()
                 self._deliverer.send("event", envelope, raw, "application/json", retry=True)
+            except NotConnected:
+                pass  # the bot's socket closed after the event was queued: Slack drops it
             finally:
                 with self._cond:
                     self._busy -= 1

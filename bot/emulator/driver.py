@@ -190,7 +190,7 @@ class SlackDriver(InteractiveDriver):
         self, room: Channel, event: dict[str, Any], sign: dict[str, Any]
     ) -> Delivery | None:
         """Deliver an event from `room` if the bot is in it and connected (else Slack is silent)."""
-        if not room.bot_is_member or self.emu.deliverer.bot_url is None:
+        if not room.bot_is_member or not self.emu.deliverer.connected:
             return None
         return self.event(event, **sign)
 

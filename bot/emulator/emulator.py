@@ -8,7 +8,9 @@
     emu.driver.command("/update", "TWR-42 60%", user="U_ANN", channel="C_TWR")
     assert "60%" in emu.ephemerals(user="U_ANN")[-1].rendered
 
-Point the bot's `WebClient(base_url=emu.api_url, token=emu.bot_token)` at it.
+Point the bot's `WebClient(base_url=emu.api_url, token=emu.bot_token)` at it. For Socket Mode,
+skip `connect()`: the app calls apps.connections.open with `emu.app_token` and connects; while
+its connection is open everything the driver sends goes over it (see `emu.socket_mode`).
 """
 
 import copy
@@ -25,6 +27,7 @@ from bot.emulator.faults import Faults
 from bot.emulator.ids import IdSource, TsSource
 from bot.emulator.models import Call, Channel, Ephemeral, Message, ResponsePost, Team, User, View
 from bot.emulator.ratelimits import RateLimiter
+from bot.emulator.socket_mode import SocketMode
 from bot.emulator.triggers import ResponseUrls, Triggers
 from bot.emulator.webapi import EmulatorServer, WebApi
 from bot.emulator.workspace import Workspace
@@ -50,6 +53,8 @@ class SlackEmulator:
     Arguments (keyword-only):
         signing_secret: what the driver signs requests to the bot with.
         bot_token: the only valid token (others get `invalid_auth`, none `not_authed`).
+        app_token: the app-level token for Socket Mode's apps.connections.open.
+        app_token_scopes: the app-level token's scopes (Socket Mode needs connections:write).
         clock: `.now()` gives message `ts` and `event_time` (the wall clock by default).
         monotonic: time source for rate windows, trigger and response_url expiry.
         rate_limits: enforce method tiers and chat.postMessage pacing.
@@ -61,6 +66,8 @@ class SlackEmulator:
         *,
         signing_secret: str = "test-secret",
         bot_token: str = "xoxb-test-token",
+        app_token: str = "xapp-1-A0SITE-1-test-app-token",
+        app_token_scopes: Iterable[str] = ("connections:write",),
         team_id: str = "T0SITE",
         team_domain: str = "siteloop-demo",
         team_name: str = "Siteloop Demo",
@@ -76,6 +83,7 @@ class SlackEmulator:
     ) -> None:
         self.signing_secret = signing_secret
         self.bot_token = bot_token
+        self.app_token = app_token
         team = Team(
             team_id, team_domain, team_name, bot_user_id, bot_id, app_id, bot_name,
             verification_token, tuple(scopes),
@@ -86,21 +94,36 @@ class SlackEmulator:
         self.rate_limiter = RateLimiter(monotonic, enabled=rate_limits)
         self.triggers = Triggers(ids, team_id, monotonic)
         self.response_urls = ResponseUrls(ids, monotonic)
+        self.socket_mode = SocketMode(team, ids, self.server_root, self.workspace.notify)
         self.deliverer = Deliverer(signing_secret)
+        self.deliverer.socket = self.socket_mode
         self._events = EventQueue(self.deliverer)
         self.ctx = ApiContext(
-            self.workspace, self.triggers, self.response_urls, self._events, self.server_root
+            self.workspace,
+            self.triggers,
+            self.response_urls,
+            self._events,
+            self.server_root,
+            self.socket_mode,
         )
         self._stopping = threading.Event()
-        self.api = WebApi(self.ctx, self.faults, self.rate_limiter, bot_token, self._stopping)
+        self.api = WebApi(
+            self.ctx,
+            self.faults,
+            self.rate_limiter,
+            bot_token,
+            self._stopping,
+            app_token=app_token,
+            app_scopes=app_token_scopes,
+        )
         self._server: EmulatorServer | None = None
         self._driver: SlackDriver | None = None
 
     # Lifecycle
 
     def start(self) -> "SlackEmulator":
-        """Serve the Web API on 127.0.0.1 (a free port) and start delivering events."""
-        self._server = EmulatorServer(self.api, self._stopping)
+        """Serve the Web API and Socket Mode on 127.0.0.1 (a free port); start delivering events."""
+        self._server = EmulatorServer(self.api, self._stopping, upgrade=self.socket_mode.serve)
         # A short poll keeps stop() quick: shutdown() waits for the loop's next poll.
         threading.Thread(
             target=self._server.serve_forever, args=(0.01,), name="slack-emulator", daemon=True
@@ -112,6 +135,7 @@ class SlackEmulator:
         """Stop serving; held connections and retry waits end at once."""
         self._stopping.set()
         self.deliverer.stop()
+        self.socket_mode.stop()
         self._events.stop()
         if self._server is not None:
             self._server.shutdown()

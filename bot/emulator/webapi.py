@@ -3,13 +3,14 @@
 Slack answers API errors with HTTP 200 and `ok: false`, rate limits with HTTP 429 and
 `Retry-After`, and every answer carries the token's scopes in `x-oauth-scopes` (Bolt reads it
 from auth.test). slack_sdk always POSTs, JSON for chat.*/views.* and forms for the rest; both
-encodings (and a `token` form field) are accepted for every method.
+encodings (and a `token` form field) are accepted for every method. `apps.connections.open`
+takes the app-level token (`xapp-…`) and nothing else; bot methods refuse it.
 """
 
 import json
 import threading
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,6 +22,7 @@ from bot.emulator.errors import ApiError
 from bot.emulator.faults import Fault, FaultKind, Faults
 from bot.emulator.models import Call
 from bot.emulator.ratelimits import PACED_METHODS, RateLimiter
+from bot.emulator.socket_mode import APP_METHODS
 
 Handler = Callable[[ApiContext, Args], dict[str, Any]]
 METHODS: dict[str, tuple[Handler, str | None]] = {
@@ -79,11 +81,15 @@ class WebApi:
         limiter: RateLimiter,
         bot_token: str,
         stopping: threading.Event,
+        app_token: str | None = None,
+        app_scopes: Iterable[str] = ("connections:write",),
     ) -> None:
         self.ctx = ctx
         self.faults = faults
         self.limiter = limiter
         self.bot_token = bot_token
+        self.app_token = app_token
+        self.app_scopes = tuple(app_scopes)
         self.calls: list[Call] = []
         self._stopping = stopping
         self._lock = threading.Lock()
@@ -95,7 +101,7 @@ class WebApi:
         except ApiError as error:
             return self._error(method, {}, error)
         token = bearer_token(headers, args)
-        if method not in METHODS:
+        if method not in METHODS and method not in APP_METHODS:
             return self._error(method, args, ApiError("unknown_method", req_method=method))
         fault, latency = self.faults.draw(method)
         if latency:
@@ -116,16 +122,31 @@ class WebApi:
         """Authenticate, check scope and rate limit, then run the method's handler."""
         if not token:
             raise ApiError("not_authed")
-        if token != self.bot_token:
-            raise ApiError("invalid_auth")
-        handler, scope = METHODS[method]
-        if scope is not None:
-            self.ctx.require_scope(scope)
+        if method in APP_METHODS:
+            handler, scope = APP_METHODS[method]
+            self._check_app_token(token, scope)
+        else:
+            if token == self.app_token:
+                raise ApiError("not_allowed_token_type")
+            if token != self.bot_token:
+                raise ApiError("invalid_auth")
+            handler, scope = METHODS[method]
+            if scope is not None:
+                self.ctx.require_scope(scope)
         retry_after = self.limiter.check(method, self._pacing_key(method, args))
         if retry_after is not None:
             raise ApiError("ratelimited", status=429, retry_after=retry_after)
         with self.ctx.ws.lock:
             return handler(self.ctx, args)
+
+    def _check_app_token(self, token: str, scope: str) -> None:
+        """Raise Slack's error unless `token` is the app-level token and grants `scope`."""
+        if token == self.bot_token:
+            raise ApiError("not_allowed_token_type")
+        if token != self.app_token:
+            raise ApiError("invalid_auth")
+        if scope not in self.app_scopes:
+            raise ApiError("missing_scope", needed=scope, provided=",".join(self.app_scopes))
 
     def _pacing_key(self, method: str, args: Args) -> str | None:
         """Return the conversation a post is paced in (`#name` and user ids resolved)."""
@@ -157,7 +178,7 @@ class WebApi:
 
     def _json(self, status: int, body: dict[str, Any], method: str) -> HttpAnswer:
         """Return a JSON answer with the headers Slack sends on every API response."""
-        spec = METHODS.get(method)
+        spec = METHODS.get(method) or APP_METHODS.get(method)
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "x-oauth-scopes": ",".join(self.ctx.team.scopes),
@@ -202,6 +223,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._dispatch(self.rfile.read(length) if length else b"")
 
     def do_GET(self) -> None:
+        if self.headers.get("Upgrade", "").lower() == "websocket" and self.server.upgrade:
+            self.server.upgrade(self)  # holds this thread until the WebSocket closes
+            self.close_connection = True
+            return
         self._dispatch(b"")
 
     def _dispatch(self, raw: bytes) -> None:
@@ -225,12 +250,19 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 class EmulatorServer(ThreadingHTTPServer):
-    """A threaded HTTP server on 127.0.0.1 serving one WebApi."""
+    """A threaded HTTP server on 127.0.0.1 serving one WebApi (and WebSocket upgrades)."""
 
     daemon_threads = True
     block_on_close = False
 
-    def __init__(self, api: WebApi, stopping: threading.Event, port: int = 0) -> None:
+    def __init__(
+        self,
+        api: WebApi,
+        stopping: threading.Event,
+        port: int = 0,
+        upgrade: Callable[[BaseHTTPRequestHandler], None] | None = None,
+    ) -> None:
         super().__init__(("127.0.0.1", port), _RequestHandler)
         self.api = api
         self.stopping = stopping
+        self.upgrade = upgrade

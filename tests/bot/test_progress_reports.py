@@ -80,7 +80,8 @@ def test_done_completes_the_task(siteloop, slack, tower):
         ("TWR-1 120%", "120%"),
         (
             "TWR-9 60%",
-            "Nothing recorded: there is no task TWR-9. Closest: TWR-1. Type `/tasks` to see the list.",
+            "Nothing recorded: there is no task TWR-9. Closest: TWR-1. "
+            "Type `/tasks` to see the list.",
         ),
         ("TRW-1 60%", "did you mean TWR-1?"),
         ("TWR-1 12 m2", "Nothing recorded: TWR-1 is counted in m³, not m²."),

@@ -1,4 +1,4 @@
-"""Fixtures for the emulator's own tests: a running emulator, a Web API client, a fake bot."""
+"""Fixtures for the emulator's own tests: a running emulator, a Web API client, fake bots."""
 
 from collections.abc import Iterator
 
@@ -6,7 +6,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.emulator import SlackEmulator
-from tests.emulator.helpers import FakeBot, FakeMonotonic
+from tests.emulator.helpers import FakeBot, FakeMonotonic, SocketBot
 
 
 @pytest.fixture
@@ -41,3 +41,12 @@ def bot(emu) -> Iterator[FakeBot]:
     emu.connect(fake.url)
     yield fake
     fake.stop()
+
+
+@pytest.fixture
+def socket_bot(emu) -> Iterator[SocketBot]:
+    """Yield a Socket Mode app connected to the emulator, acknowledging everything."""
+    fake = SocketBot(emu.api_url, emu.app_token).connect()
+    emu.wait_for(lambda: emu.socket_mode.connected)
+    yield fake
+    fake.close()

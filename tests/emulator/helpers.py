@@ -1,12 +1,18 @@
-"""Test helpers for the emulator: Slack's fixture files, a movable monotonic clock, a fake bot."""
+"""Test helpers for the emulator: Slack's fixture files, a movable monotonic clock, fake bots."""
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
+
+from slack_sdk import WebClient
+from slack_sdk.socket_mode import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 # CI runs in a clone with `shared/` beside it, so resolve from the repository's parent.
 SHARED_SLACK = Path(__file__).resolve().parents[2].parent / "shared" / "slack"
@@ -106,3 +112,54 @@ class FakeBot:
         with self.changed:
             received = list(self.requests)
         return [r.json()["event"] for r in received if r.body.startswith(b"{")]
+
+
+NO_ACK = object()
+
+
+class SocketBot:
+    """A Socket Mode app on slack_sdk's builtin client: records what arrives, acks as told.
+
+    `answer(index, request)` returns the ack's payload (None for a bare ack) or NO_ACK, and
+    may block, e.g. to leave the first envelope unacknowledged.
+    """
+
+    def __init__(self, api_url: str, app_token: str) -> None:
+        self.client = SocketModeClient(app_token=app_token, web_client=WebClient(base_url=api_url))
+        self.requests: list[SocketModeRequest] = []
+        self.messages: list[dict[str, Any]] = []
+        self.changed = threading.Condition()
+        self.answer: Callable[[int, SocketModeRequest], Any] = lambda index, request: None
+        self.client.message_listeners.append(self._on_message)
+        self.client.socket_mode_request_listeners.append(self._on_request)
+
+    def connect(self) -> "SocketBot":
+        self.client.connect()
+        return self
+
+    def close(self) -> None:
+        """Close the client without its message loop's 1-second idle wait."""
+        self.client.closed = True
+        self.client.message_queue.put(None)  # wakes the loop, which skips None
+        self.client.close()
+
+    def _on_message(self, client: SocketModeClient, message: dict, raw: str | None) -> None:
+        with self.changed:
+            self.messages.append(message)
+            self.changed.notify_all()
+
+    def _on_request(self, client: SocketModeClient, request: SocketModeRequest) -> None:
+        with self.changed:
+            index = len(self.requests)
+            self.requests.append(request)
+            self.changed.notify_all()
+        payload = self.answer(index, request)
+        if payload is not NO_ACK:
+            client.send_socket_mode_response(SocketModeResponse(request.envelope_id, payload))
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[SocketModeRequest]:
+        """Wait until `count` envelopes arrived; return them all."""
+        with self.changed:
+            if not self.changed.wait_for(lambda: len(self.requests) >= count, timeout):
+                raise TimeoutError(f"only {len(self.requests)} of {count} envelopes arrived")
+            return list(self.requests)
