@@ -13,6 +13,11 @@ CATALOGUE: tuple[CommandUsage, ...] = (
     CommandUsage("/update", "/update TWR-42 60% formwork done, 12 m3 poured", "report progress"),
     CommandUsage("/blocked", "/blocked TWR-42 waiting for rebar", "say a task is blocked, and why"),
     CommandUsage("/done", "/done TWR-42 poured and cured", "mark a task complete"),
+    CommandUsage(
+        "/task", "/task add Pour slab L3 @bob due:2026-12-04 budget:12000 qty:40m3", "plan a task"
+    ),
+    CommandUsage("/task", "/task assign TWR-42 @bob", "give a task to someone"),
+    CommandUsage("/task", "/task show TWR-42", "a task's state and its last reports"),
     CommandUsage("/siteloop", "/siteloop help", "what siteloop does and the commands you can use"),
     CommandUsage(
         "/siteloop",

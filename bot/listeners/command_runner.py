@@ -12,9 +12,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.directory import enroll
 from bot.logs import fields
 from bot.replies import Answer, UserError
 from bot.runtime import Runtime
+from bot.services.request import Request, Where
 from storage.db import session_scope
 
 log = logging.getLogger("command")
@@ -45,6 +47,20 @@ def answer_command(
         )
         answer = FAILURE
     ack(**answer.as_ack())
+
+
+def build_request(
+    session: Session, client, command: dict, args: list[str], now: datetime
+) -> Request:
+    """Return the service request for a slash command: the actor enrolled, mentions enrollable."""
+    return Request(
+        session=session,
+        actor=enroll(session, client, command["user_id"], now),
+        where=Where(command["channel_id"], command.get("channel_name")),
+        args=args,
+        now=now,
+        enroll=lambda user_id: enroll(session, client, user_id, now),
+    )
 
 
 def command_words(command: dict) -> list[str]:

@@ -3,11 +3,9 @@
 from sqlalchemy.orm import Session
 
 from bot.blocks.help import help_blocks, help_text
-from bot.directory import enroll
-from bot.listeners.command_runner import answer_command, command_words
+from bot.listeners.command_runner import answer_command, build_request, command_words
 from bot.replies import Answer
 from bot.services import project_admin
-from bot.services.project_admin import Request, Where
 
 SUBCOMMANDS = {
     "setup": project_admin.setup,
@@ -35,14 +33,6 @@ def handle(*, ack, command, client, runtime, **_) -> None:
         return
 
     def work(session: Session, now) -> Answer:
-        request = Request(
-            session=session,
-            actor=enroll(session, client, command["user_id"], now),
-            where=Where(command["channel_id"], command.get("channel_name")),
-            args=args,
-            now=now,
-            enroll=lambda user_id: enroll(session, client, user_id, now),
-        )
-        return service(request)
+        return service(build_request(session, client, command, args, now))
 
     answer_command(ack, runtime, command, work)

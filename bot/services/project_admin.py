@@ -1,14 +1,12 @@
 """`/siteloop setup|link|role|crew`: projects, their channels, roles and crews."""
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
 from bot.replies import Answer, UserError
+from bot.services.request import Request
 from rules.task_refs import extract_mentions
 from rules.vocabulary import Role
 from storage import projects
@@ -24,63 +22,6 @@ ROLE_USAGE = "Type `/siteloop role @person manager`, `lead` or `crew`."
 CREW_USAGE = (
     "Type `/siteloop crew NAME @lead` to form a crew, or `/siteloop crew NAME add @person …`."
 )
-
-
-@dataclass(frozen=True)
-class Where:
-    """The conversation a command was typed in."""
-
-    channel_id: str
-    channel_name: str | None
-
-    @property
-    def is_direct_message(self) -> bool:
-        """Return whether this is a DM (Slack DM ids start with D)."""
-        return self.channel_id.startswith("D")
-
-
-@dataclass(frozen=True)
-class Request:
-    """One `/siteloop` subcommand: who asked, where, the words after the subcommand, and now.
-
-    `enroll(user_id)` returns the member for a mentioned person, enrolling them if new.
-    """
-
-    session: Session
-    actor: Member
-    where: Where
-    args: list[str]
-    now: datetime
-    enroll: Callable[[str], Member]
-
-    def project_here(self) -> Project:
-        """Return the project this channel is linked to, or refuse saying how to link one."""
-        project = projects.project_of_channel(self.session, self.where.channel_id)
-        if project is None:
-            raise UserError(
-                "This channel is not linked to a project. Type `/siteloop setup KEY Project name` "
-                "to start one here, or `/siteloop link KEY` to join an existing one."
-            )
-        return project
-
-    def require_unlinked_channel(self) -> None:
-        """Refuse unless this is a channel not yet linked to any project."""
-        if self.where.is_direct_message:
-            raise UserError("Run this in the project's channel, not in a direct message.")
-        linked = projects.project_of_channel(self.session, self.where.channel_id)
-        if linked is not None:
-            raise UserError(f"This channel is already linked to *{linked.name}* ({linked.key}).")
-
-    def link_here(self, project: Project) -> None:
-        """Link this channel to `project`, recording who did it."""
-        projects.link_channel(
-            self.session,
-            project,
-            slack_channel_id=self.where.channel_id,
-            name=self.where.channel_name,
-            linked_by=self.actor,
-            now=self.now,
-        )
 
 
 def setup(request: Request) -> Answer:
