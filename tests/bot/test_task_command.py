@@ -25,7 +25,8 @@ def test_a_manager_adds_a_task_with_everything_on_one_line(tower, slack):
     said = run(
         slack,
         "U0ANN",
-        'add Pour slab L3 @bob crew:Concrete at:"Level 3 east" start:2026-12-02 due:2026-12-04 budget:12000 qty:40m3',
+        'add Pour slab L3 @bob crew:Concrete at:"Level 3 east" start:2026-12-02 due:2026-12-04 '
+        "budget:12000 qty:40m3",
     )
 
     assert said == (
@@ -71,9 +72,9 @@ def test_crew_members_cannot_add_tasks(tower, slack):
 def test_an_unknown_crew_is_refused(tower, slack):
     said = run(slack, "U0ANN", "add Pour slab crew:Plumbing")
 
-    assert (
-        said
-        == "Nothing created: TWR has no crew Plumbing. Form it with `/siteloop crew Plumbing @lead`."
+    assert said == (
+        "Nothing created: TWR has no crew Plumbing. "
+        "Form it with `/siteloop crew Plumbing @lead`."
     )
 
 
@@ -106,7 +107,7 @@ def test_show_gives_the_state_and_the_last_reports_in_the_readers_time(tower, sl
 
     assert said.splitlines() == [
         "TWR-1 Pour slab L3 · budget $12,000 · 40 m³",
-        "Status: in progress, 60%",
+        "Status: in progress, 60% reported",
         "Quantity: 12 of 40 m³",
         "Cost: $1,500 of $12,000 budget",
         "Last reports:",
