@@ -298,7 +298,8 @@ def _message(item: Any) -> str:
 
 
 def _suggest(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.7)
+    others = sorted(choice for choice in choices if choice != word)
+    close = difflib.get_close_matches(word, others, n=1, cutoff=0.7)
     return f" (did you mean {close[0]}?)" if close else ""
 
 
