@@ -18,6 +18,10 @@ CATALOGUE: tuple[CommandUsage, ...] = (
     ),
     CommandUsage("/task", "/task assign TWR-42 @bob", "give a task to someone"),
     CommandUsage("/task", "/task show TWR-42", "a task's state and its last reports"),
+    CommandUsage("/tasks", "/tasks", "open tasks, most urgent first"),
+    CommandUsage(
+        "/tasks", "/tasks mine · @bob · blocked · late · all · Concrete", "narrow the list down"
+    ),
     CommandUsage("/siteloop", "/siteloop help", "what siteloop does and the commands you can use"),
     CommandUsage(
         "/siteloop",

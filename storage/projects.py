@@ -86,6 +86,18 @@ def set_role(session: Session, project: Project, member: Member, role: Role) -> 
     session.flush()
 
 
+def projects_of(session: Session, member: Member) -> list[Project]:
+    """Return the projects the member holds a role in, by key."""
+    return list(
+        session.scalars(
+            sa.select(Project)
+            .join(ProjectRole, ProjectRole.project_id == Project.id)
+            .where(ProjectRole.member_id == member.id)
+            .order_by(Project.key)
+        )
+    )
+
+
 def ensure_role(session: Session, project: Project, member: Member, default: Role) -> Role:
     """Return the member's role in the project, giving them `default` if they had none."""
     role = role_of(session, project, member)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from rules.vocabulary import TaskStatus
 from storage.models import Project, Task
 
 # Columns a caller may set through create_task's keyword arguments.
@@ -114,3 +116,42 @@ def nearest_keys(session: Session, project: Project, number: int, limit: int = 3
 def project_keys(session: Session) -> list[str]:
     """Return every project key in the workspace."""
     return list(session.scalars(sa.select(Project.key).order_by(Project.key)))
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Which of a project's tasks to list; all conditions must hold."""
+
+    assignee_id: int | None = None
+    crew_id: int | None = None
+    statuses: tuple[TaskStatus, ...] | None = None
+    due_before: date | None = None  # planned finish strictly before this day
+    include_closed: bool = False  # done and cancelled tasks too
+
+
+def list_tasks(
+    session: Session, project: Project, wanted: TaskFilter, limit: int
+) -> tuple[list[Task], int]:
+    """Return up to `limit` of the project's tasks matching `wanted`, most urgent first, and how
+    many match in all.
+
+    Urgency: blocked first, then by planned finish (earliest first, none last), then number.
+    """
+    query = sa.select(Task).where(Task.project_id == project.id)
+    if not wanted.include_closed:
+        query = query.where(Task.status.not_in([TaskStatus.DONE, TaskStatus.CANCELLED]))
+    if wanted.assignee_id is not None:
+        query = query.where(Task.assignee_id == wanted.assignee_id)
+    if wanted.crew_id is not None:
+        query = query.where(Task.crew_id == wanted.crew_id)
+    if wanted.statuses is not None:
+        query = query.where(Task.status.in_(wanted.statuses))
+    if wanted.due_before is not None:
+        query = query.where(Task.planned_finish < wanted.due_before)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    closed = sa.case((Task.status.in_([TaskStatus.DONE, TaskStatus.CANCELLED]), 1), else_=0)
+    blocked = sa.case((Task.status == TaskStatus.BLOCKED, 0), else_=1)
+    ordered = query.order_by(
+        closed, blocked, Task.planned_finish.is_(None), Task.planned_finish, Task.number
+    ).limit(limit)
+    return list(session.scalars(ordered)), int(total or 0)

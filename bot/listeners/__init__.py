@@ -6,7 +6,14 @@ so a command, event or action can't be added to one without the other.
 
 from slack_bolt import App
 
-from bot.listeners import direct_messages, home, report_commands, siteloop_command, task_command
+from bot.listeners import (
+    direct_messages,
+    home,
+    report_commands,
+    siteloop_command,
+    task_command,
+    tasks_command,
+)
 from bot.runtime import Runtime
 
 SLASH_COMMANDS = {
@@ -15,6 +22,7 @@ SLASH_COMMANDS = {
     "/blocked": report_commands.handle,
     "/done": report_commands.handle,
     "/task": task_command.handle,
+    "/tasks": tasks_command.handle,
 }
 
 # Event type → handler. Manifest subscriptions map onto these types (`message.im` → `message`).

@@ -39,8 +39,20 @@ class Request:
     enroll: Callable[[str], Member]
 
     def project_here(self) -> Project:
-        """Return the project this channel is linked to, or refuse saying how to link one."""
+        """Return the project this channel is linked to, or refuse saying how to link one.
+
+        In a direct message with the bot, the project is the person's own if they have just one.
+        """
         project = projects.project_of_channel(self.session, self.where.channel_id)
+        if project is None and self.where.is_direct_message:
+            own = projects.projects_of(self.session, self.actor)
+            if len(own) == 1:
+                return own[0]
+            raise UserError(
+                "You are on several projects: run this in the channel of the one you mean."
+                if own
+                else "You are not on a project yet: run this in your project's channel."
+            )
         if project is None:
             raise UserError(
                 "This channel is not linked to a project. Type `/siteloop setup KEY Project name` "
