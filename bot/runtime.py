@@ -1,12 +1,30 @@
-"""The long-lived things a running siteloop shares: settings, database, clock."""
+"""The long-lived things a running siteloop shares: settings, database, clock, doorbell."""
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+
+
+class Doorbell:
+    """Wakes the outbox dispatcher as soon as a producer has committed messages to send."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def ring(self) -> None:
+        """Say there is something to send now."""
+        self._event.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until rung or `timeout` seconds pass; return whether it was rung."""
+        rung = self._event.wait(timeout)
+        self._event.clear()
+        return rung
 
 
 @dataclass(frozen=True)
@@ -17,3 +35,4 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
+    doorbell: Doorbell = field(default_factory=Doorbell)

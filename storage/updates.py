@@ -102,6 +102,7 @@ def revise_update(session: Session, update: Update, report: Report, now: datetim
         if name not in ("idempotency_key", "occurred_at", "member_id", "source"):
             setattr(update, name, value)
     update.revision += 1
+    update.retracted_at = None  # an edit that names the task again brings its report back
     session.flush()
     if update.task_id is not None:
         task = session.get(Task, update.task_id)
@@ -192,3 +193,14 @@ def _store_state(task: Task, state: TaskState, now: datetime) -> None:
     task.blocked_since = state.blocked_since
     task.done_at = state.done_at
     task.updated_at = now
+
+
+def updates_of_message(session: Session, channel: str, ts: str) -> list[Update]:
+    """Return every update captured from one Slack message (retracted ones too), oldest first."""
+    return list(
+        session.scalars(
+            sa.select(Update)
+            .where(Update.slack_channel == channel, Update.slack_ts == ts)
+            .order_by(Update.id)
+        )
+    )

@@ -7,8 +7,9 @@ so a command, event or action can't be added to one without the other.
 from slack_bolt import App
 
 from bot.listeners import (
-    direct_messages,
     home,
+    messages,
+    reactions,
     report_commands,
     siteloop_command,
     task_command,
@@ -27,8 +28,10 @@ SLASH_COMMANDS = {
 
 # Event type → handler. Manifest subscriptions map onto these types (`message.im` → `message`).
 EVENTS = {
-    "message": direct_messages.handle,
+    "message": messages.handle,
     "app_home_opened": home.handle,
+    "reaction_added": reactions.handle,
+    "reaction_removed": reactions.handle,
 }
 
 ACTIONS: dict[str, object] = {}

@@ -61,11 +61,12 @@ def record(
     now: datetime,
 ) -> Answer:
     """Record `parsed` on each of `tasks`; return the confirmation, one line per task."""
+    for task in tasks:  # every task is checked before any is written
+        check_units(task, parsed)
     lines = []
     for task in tasks:
-        _check_units(task, parsed)
         before = TaskSnapshot(task.key, task.title, task.percent_complete, task.unit)
-        record_update(session, task.project, task, _report(parsed, actor, origin, task), now)
+        record_update(session, task.project, task, report_for(parsed, actor, origin, task), now)
         lines.append(
             summarise(
                 before, TaskSnapshot(task.key, task.title, task.percent_complete, task.unit), parsed
@@ -112,7 +113,8 @@ def _check_may_report(
     raise UserError(f"Nothing recorded: {project.key} tasks are reported in {where}.")
 
 
-def _check_units(task: Task, parsed: ParsedReport) -> None:
+def check_units(task: Task, parsed: ParsedReport) -> None:
+    """Refuse a quantity in another unit than the task's, or a cost in another currency."""
     if parsed.quantity is not None and task.unit and parsed.unit != task.unit:
         raise UserError(
             f"Nothing recorded: {task.key} is counted in {task.unit}, not {parsed.unit}. "
@@ -125,7 +127,8 @@ def _check_units(task: Task, parsed: ParsedReport) -> None:
         )
 
 
-def _report(parsed: ParsedReport, actor: Member, origin: Origin, task: Task) -> Report:
+def report_for(parsed: ParsedReport, actor: Member, origin: Origin, task: Task) -> Report:
+    """Return the update to store for `task` from a parsed report."""
     return Report(
         kind=parsed.kind,
         source=origin.source,

@@ -70,6 +70,6 @@ def test_every_declared_event_is_handled(siteloop, slack, subscription):
 
 
 def test_an_undeclared_event_is_not_handled(siteloop, slack):
-    delivery = slack.driver.event({"type": "reaction_added", "user": "U0ANN", "reaction": "x"})
+    delivery = slack.driver.event({"type": "channel_created", "channel": {"id": "C9", "name": "x"}})
 
     assert delivery.status == 404

@@ -1,0 +1,196 @@
+"""Channel posts, thread replies, edits and deletions: what people write becomes data.
+
+- A post in a project's channel that names tasks is an update per task; other chatter is not
+  stored. A reply in a task's thread is an update for that task, reference or not.
+- The bot confirms a capture with a 📝 reaction on the post, and privately tells the author
+  what it could not use. Both go through the outbox, so nothing here waits on Slack.
+- An edit revises the updates it made (the old text is kept as a revision); a deletion retracts
+  them; the task is re-folded from what remains.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.replies import UserError
+from bot.services import reports
+from rules.grammar import ParsedReport, ReportContext, parse_report
+from rules.vocabulary import UpdateSource
+from storage import projects
+from storage.models import Member, Task
+from storage.outbox import enqueue
+from storage.tasks import project_keys, task_of_thread
+from storage.updates import record_update, retract_update, revise_update, updates_of_message
+
+CAPTURED_REACTION = "memo"
+
+
+@dataclass(frozen=True)
+class Post:
+    """A person's message as Slack delivered it."""
+
+    channel: str
+    ts: str
+    user: str
+    text: str
+    thread_ts: str | None = None
+    is_direct_message: bool = False
+    version: str = ""  # the edit's ts for an edited post: one private note per version
+
+    @property
+    def is_reply(self) -> bool:
+        """Return whether the message was written in a thread."""
+        return self.thread_ts is not None and self.thread_ts != self.ts
+
+    @property
+    def key(self) -> str:
+        """Return the idempotency key of the message (Slack's channel + ts identify it)."""
+        return f"message:{self.channel}:{self.ts}"
+
+
+def is_watched(session: Session, post: Post) -> bool:
+    """Return whether siteloop reads this conversation (a linked channel or a DM with it)."""
+    return post.is_direct_message or projects.project_of_channel(session, post.channel) is not None
+
+
+def capture(
+    session: Session, actor: Member, post: Post, occurred_at: datetime, now: datetime
+) -> bool:
+    """Record what a new post reports; return whether it named tasks (and so was read).
+
+    Refusals (unknown tasks, bad values, another project's task) are told to the author
+    privately; nothing is stored for them.
+    """
+    thread_task = _thread_task(session, post)
+    parsed = _parse(session, post, thread_task)
+    if not parsed.refs and thread_task is None:
+        return False  # chatter
+    try:
+        tasks = _tasks(session, actor, post, parsed, thread_task)
+        _record(session, actor, post, parsed, tasks, occurred_at, now)
+    except UserError as refusal:
+        _tell(session, post, str(refusal), now, "refusal")
+        return True
+    enqueue(
+        session,
+        kind="capture_receipt",
+        target=post.channel,
+        payload={
+            "method": "reactions.add",
+            "args": {"name": CAPTURED_REACTION, "timestamp": post.ts},
+        },
+        now=now,
+        project_id=tasks[0].project_id,
+        dedupe_key=f"receipt:{post.channel}:{post.ts}",
+    )
+    if parsed.ignored:
+        _tell(
+            session,
+            post,
+            "\n".join(f"Not recorded: {item}" for item in parsed.ignored),
+            now,
+            "ignored",
+        )
+    return True
+
+
+def revise(session: Session, actor: Member, post: Post, now: datetime) -> None:
+    """Bring the updates captured from an edited post in line with its new text."""
+    previous = updates_of_message(session, post.channel, post.ts)
+    thread_task = _thread_task(session, post)
+    parsed = _parse(session, post, thread_task)
+    if not previous and not parsed.refs:
+        return
+    try:
+        tasks = (
+            _tasks(session, actor, post, parsed, thread_task) if parsed.refs or thread_task else []
+        )
+    except UserError as refusal:
+        _tell(
+            session,
+            post,
+            f"{refusal}\nYour edit was not recorded; the earlier report stands.",
+            now,
+            "edit",
+        )
+        return
+    occurred_at = previous[0].occurred_at if previous else now
+    by_task = {update.task_id: update for update in previous}
+    for task in tasks:
+        report = reports.report_for(parsed, actor, _origin(post, occurred_at), task)
+        if task.id in by_task:
+            revise_update(session, by_task.pop(task.id), report, now)
+        else:
+            record_update(session, task.project, task, report, now)
+    for update in by_task.values():
+        retract_update(session, update, now)
+
+
+def retract(session: Session, channel: str, ts: str, now: datetime) -> int:
+    """Retract every update captured from a deleted post; return how many were live."""
+    return sum(
+        retract_update(session, update, now) for update in updates_of_message(session, channel, ts)
+    )
+
+
+def _thread_task(session: Session, post: Post) -> Task | None:
+    """Return the task whose thread the post replies in: its card's, or a captured post's."""
+    if not post.is_reply:
+        return None
+    task = task_of_thread(session, post.channel, post.thread_ts)
+    if task is not None:
+        return task
+    parents = {
+        u.task_id for u in updates_of_message(session, post.channel, post.thread_ts) if u.task_id
+    }
+    return session.get(Task, parents.pop()) if len(parents) == 1 else None
+
+
+def _parse(session: Session, post: Post, thread_task: Task | None) -> ParsedReport:
+    here = projects.project_of_channel(session, post.channel)
+    context = ReportContext.THREAD_REPLY if thread_task is not None else ReportContext.POST
+    return parse_report(
+        post.text,
+        project_key=here.key if here else None,
+        context=context,
+        known_keys=project_keys(session),
+    )
+
+
+def _tasks(
+    session: Session, actor: Member, post: Post, parsed: ParsedReport, thread_task: Task | None
+) -> list[Task]:
+    tasks = reports.resolve_tasks(session, actor, parsed, post.channel)
+    return tasks or [thread_task]
+
+
+def _record(session, actor, post, parsed, tasks, occurred_at, now) -> None:
+    origin = _origin(post, occurred_at)
+    for task in tasks:  # every task is checked before any is written
+        reports.check_units(task, parsed)
+    for task in tasks:
+        record_update(
+            session, task.project, task, reports.report_for(parsed, actor, origin, task), now
+        )
+
+
+def _origin(post: Post, occurred_at: datetime) -> reports.Origin:
+    source = UpdateSource.THREAD_REPLY if post.is_reply else UpdateSource.MESSAGE
+    return reports.Origin(
+        source, post.channel, occurred_at, post.key, slack_ts=post.ts, thread_ts=post.thread_ts
+    )
+
+
+def _tell(session: Session, post: Post, text: str, now: datetime, why: str) -> None:
+    """Tell the post's author something privately, in the conversation they wrote in."""
+    payload = {"method": "chat.postEphemeral", "args": {"user": post.user, "text": text}}
+    enqueue(
+        session,
+        kind=f"capture_{why}",
+        target=post.channel,
+        payload=payload,
+        now=now,
+        thread_ts=post.thread_ts if post.is_reply else None,
+        dedupe_key=f"{why}:{post.channel}:{post.ts}:{post.version}",
+    )
