@@ -51,9 +51,10 @@ def shift_lists(draw, *, low: int = 0, high: int = 1440) -> list[str]:
 
 
 @st.composite
-def calendars(draw, *, zones=ZONES, low: int = 0, high: int = 1440) -> Calendar:
-    """Draw a calendar: a zone, some workdays, one to three shifts, a few holidays."""
-    days = draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1))
+def calendars(draw, *, zones=ZONES, low: int = 0, high: int = 1440, min_days: int = 1) -> Calendar:
+    """Draw a calendar: a zone, `min_days` or more workdays, one to three shifts, a few
+    holidays."""
+    days = draw(st.sets(st.sampled_from(WEEKDAYS), min_size=min_days))
     holidays = draw(st.lists(st.dates(date(2025, 12, 1), date(2027, 1, 31)), max_size=8))
     return Calendar(
         timezone=draw(st.sampled_from(zones)),
