@@ -1,0 +1,17 @@
+"""Delivery from the outbox to Slack: paced, retried, reconciled, never sent twice.
+
+- `bot.delivery.dispatcher`: `Dispatcher` (`deliver_one`, `deliver_due`, a background thread
+  woken by `wake()`), `make_client`, and `deliver_pending` for `siteloop tick`.
+- `bot.delivery.render`: an outbox row → the exact Web API call, tagged with its outbox id.
+- `bot.delivery.errors`: `classify` a failed call as permanent, rate-limited, unknown or transient.
+- `bot.delivery.policy`: `Backoff` (when to retry, when to give up) and `Pacer` (1 post/s per
+  conversation, rate-limit pauses).
+- `bot.delivery.reconcile`: find a post whose send had an unknown outcome.
+
+Producers enqueue with `storage.outbox.enqueue` (the payload contract is documented there),
+commit, then call `dispatcher.wake()`.
+"""
+
+from bot.delivery.dispatcher import Dispatcher, deliver_pending, make_client
+
+__all__ = ["Dispatcher", "deliver_pending", "make_client"]

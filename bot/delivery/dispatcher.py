@@ -1,0 +1,347 @@
+"""The dispatcher: deliver outbox messages to Slack, one claimed message at a time.
+
+Each delivery takes three steps, and no database transaction is open during the Slack call:
+
+1. Claim: in one short transaction, find due messages (skipping conversations still paced)
+   and lease one with a conditional update.
+2. Send: if an earlier attempt may have reached Slack, look for the post in the conversation
+   first (`reconcile.find_posted`); otherwise make the call `render.prepare` describes.
+3. Record: in a second transaction, mark the message sent (channel, ts), retry it later
+   (backoff, `Retry-After`), or failed (a permanent error, or a day of trying).
+
+If the process dies between 2 and 3, the lease runs out and the next sender reconciles before
+posting, so nothing is sent twice. Decisions use the injected clock; real time only paces the
+background thread's waits.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery.errors import (
+    DeliveryError,
+    OutcomeUnknown,
+    RateLimited,
+    classify,
+    failed_method,
+    is_already_done,
+)
+from bot.delivery.policy import Backoff, GiveUp, Pacer, Retry
+from bot.delivery.reconcile import find_posted
+from bot.delivery.render import Job, SlackCall, landed_at, prepare
+from bot.logs import fields
+from bot.runtime import Runtime
+from storage import outbox
+from storage.db import session_scope
+from storage.models import OutboxMessage
+
+log = logging.getLogger("delivery")
+
+# A Web API call that has not answered in this long counts as an unknown outcome.
+DELIVERY_TIMEOUT_SECONDS = 10
+# Long enough for a reconcile (a few reads) and a send, each bounded by the timeout above.
+DEFAULT_LEASE = timedelta(minutes=2)
+# The methods a reconcile may call, besides the message's own.
+_RECONCILE_METHODS = ("conversations.open", "conversations.history", "conversations.replies")
+_CLIENT_METHODS = {
+    outbox.POST_MESSAGE: "chat_postMessage",
+    outbox.UPDATE: "chat_update",
+    outbox.POST_EPHEMERAL: "chat_postEphemeral",
+    outbox.ADD_REACTION: "reactions_add",
+}
+_MIN_WAIT_SECONDS = 0.02
+
+
+def make_client(settings: Settings, timeout: float = DELIVERY_TIMEOUT_SECONDS) -> WebClient:
+    """Return the WebClient deliveries use: the bot token, and no retries of its own.
+
+    slack_sdk's default retry handler re-sends a request after a dropped connection, which
+    posts a message twice when Slack had accepted it; the dispatcher retries and reconciles
+    itself instead.
+    """
+    token = settings.slack_bot_token
+    return WebClient(
+        token=token.get_secret_value() if token else None,
+        base_url=settings.slack_api_url,
+        timeout=int(timeout),
+        retry_handlers=[],
+    )
+
+
+class Dispatcher:
+    """Deliver the outbox to Slack: `deliver_one` step by step, or a background thread.
+
+    Arguments (keyword-only):
+        sessions: the session factory of the database holding the outbox.
+        client: a WebClient with the bot token and `retry_handlers=[]` (see `make_client`).
+        clock: the time used for every decision (due, backoff, pacing, leases).
+        backoff: the retry policy; `pacer`: per-conversation pacing and rate-limit pauses.
+        lease: how long a claimed message stays reserved to this sender.
+        rng: the random source of the backoff jitter (seed it for repeatable tests).
+        scan: how many due messages one claim looks at (to get past paced conversations).
+        batch: how many messages the background thread sends before checking for new work.
+        idle_seconds: the longest the background thread sleeps when nothing is due.
+    """
+
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        client: WebClient,
+        clock: Clock,
+        backoff: Backoff | None = None,
+        pacer: Pacer | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+        rng: random.Random | None = None,
+        scan: int = 50,
+        batch: int = 100,
+        idle_seconds: float = 5.0,
+    ) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._clock = clock
+        self._backoff = backoff or Backoff()
+        self._pacer = pacer or Pacer()
+        self._lease = lease
+        self._rng = rng or random.Random()
+        self._scan = scan
+        self._batch = batch
+        self._idle_seconds = idle_seconds
+        self._step = threading.Lock()  # one delivery at a time per dispatcher
+        self._wakeup = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # One step at a time
+
+    def deliver_one(self, now: datetime | None = None) -> bool:
+        """Claim one due message and deliver it; return False when nothing could be claimed.
+
+        `now` (the clock's time by default) decides what is due; outcomes are stamped at the
+        later of `now` and the clock after the call, so a `Retry-After` counts from the answer.
+        Raises only when the database fails (the lease then expires and a sender retries).
+        """
+        with self._step:
+            now = now or self._clock.now()
+            job = self._claim(now)
+            if job is None:
+                return False
+            self._deliver(job, now)
+            return True
+
+    def deliver_due(self, now: datetime | None = None, limit: int = 100) -> int:
+        """Deliver up to `limit` due messages; return how many were handled.
+
+        With `now` given every step uses it, so each conversation gets at most one post per
+        call (pacing); without it each step reads the clock.
+        """
+        handled = 0
+        while handled < limit and not self._stopping.is_set():
+            if not self.deliver_one(now):
+                break
+            handled += 1
+        return handled
+
+    def _claim(self, now: datetime) -> Job | None:
+        """Lease the oldest due message in a conversation that may be posted to at `now`."""
+        busy = self._pacer.busy_targets(now)
+        with session_scope(self._sessions, read_only=True) as session:
+            candidates = outbox.due_ids(session, now, self._scan, exclude_targets=busy)
+        if not candidates:
+            return None
+        with session_scope(self._sessions) as session:
+            for message_id in candidates:
+                if outbox.claim(session, message_id, now, self._lease):
+                    row = session.scalars(
+                        sa.select(OutboxMessage)
+                        .where(OutboxMessage.id == message_id)
+                        .execution_options(populate_existing=True)
+                    ).one()
+                    return Job.of(row)
+        return None
+
+    def _deliver(self, job: Job, now: datetime) -> None:
+        """Send a claimed job (reconciling first if it may be in Slack) and record the outcome."""
+        held_until = self._held_until(job, now)
+        if held_until is not None:
+            with session_scope(self._sessions) as session:
+                outbox.postpone(session, job.id, held_until)
+            self._log(job, "postponed", level=logging.DEBUG, retry_at=held_until)
+            return
+        reconciling = job.needs_reconciling
+        try:
+            if reconciling:
+                found = find_posted(self._client, job)
+                if found is not None:
+                    self._record_sent(job, now, *found, outcome="reconciled")
+                    return
+                reconciling = False
+            call = prepare(job)
+            self._pacer.sent(job.target, call.method, max(now, self._clock.now()))
+            answer = self._call(call)
+        except Exception as exc:  # every failure is classified and recorded, none escapes
+            self._record_failure(job, exc, now, unknown=reconciling)
+            return
+        self._record_sent(job, now, *landed_at(call, answer), outcome="sent")
+
+    def _held_until(self, job: Job, now: datetime) -> datetime | None:
+        """Return until when a rate-limit pause holds a method `job` needs, or None."""
+        methods = [job.method, *(_RECONCILE_METHODS if job.needs_reconciling else ())]
+        holds = [t for m in methods if (t := self._pacer.method_free_at(m, now)) is not None]
+        return max(holds, default=None)
+
+    def _call(self, call: SlackCall) -> Mapping[str, Any]:
+        """Make the Web API call; return Slack's answer (a wanted state that holds counts)."""
+        method = getattr(self._client, _CLIENT_METHODS[call.method])
+        try:
+            return method(**call.kwargs).data  # type: ignore[return-value]
+        except Exception as exc:
+            if is_already_done(call.method, exc):
+                return {"ok": True}
+            raise
+
+    def _record_sent(self, job: Job, now: datetime, channel: str, ts: str, *, outcome: str) -> None:
+        finished = max(now, self._clock.now())
+        with session_scope(self._sessions) as session:
+            outbox.mark_sent(session, job.id, finished, channel, ts)
+        self._log(job, outcome, slack_channel=channel, ts=ts)
+
+    def _record_failure(self, job: Job, exc: Exception, now: datetime, *, unknown: bool) -> None:
+        """Retry later or give up, as the error and the backoff policy say.
+
+        `unknown` marks a failure before we knew whether the message was in Slack: the next
+        attempt must still look before posting.
+        """
+        error = classify(exc)
+        finished = max(now, self._clock.now())
+        if isinstance(error, RateLimited):
+            method = failed_method(exc) or job.method
+            self._pacer.rate_limited(job.target, error, method, finished)
+        decision = self._backoff.after_failure(
+            error, attempts=job.attempts, queued_at=job.created_at, now=finished, rng=self._rng
+        )
+        with session_scope(self._sessions) as session:
+            if isinstance(decision, Retry):
+                outbox.retry_later(
+                    session,
+                    job.id,
+                    finished,
+                    decision.reason,
+                    decision.at,
+                    outcome_unknown=decision.outcome_unknown or unknown,
+                )
+            else:
+                outbox.mark_failed(
+                    session, job.id, finished, self._give_up_reason(decision, error, unknown)
+                )
+        if isinstance(decision, Retry):
+            self._log(job, "retry", level=logging.WARNING, error=error.reason, retry_at=decision.at)
+        else:
+            self._log(job, "failed", level=logging.ERROR, error=decision.reason)
+        if error.reason.startswith("unexpected"):
+            log.warning("unexpected error delivering outbox %s", job.id, exc_info=exc)
+
+    @staticmethod
+    def _give_up_reason(decision: GiveUp, error: DeliveryError, unknown: bool) -> str:
+        if unknown or isinstance(error, OutcomeUnknown):
+            return f"{outbox.OUTCOME_UNKNOWN}: {decision.reason}"
+        return decision.reason
+
+    def _log(self, job: Job, outcome: str, level: int = logging.INFO, **extra: Any) -> None:
+        log.log(
+            level,
+            f"outbox {outcome}",
+            extra=fields(
+                outbox=job.id,
+                kind=job.kind,
+                method=job.method,
+                channel=job.target,
+                attempts=job.attempts + 1,
+                outcome=outcome,
+                **extra,
+            ),
+        )
+
+    # The background thread
+
+    def wake(self) -> None:
+        """Deliver promptly: call right after committing outbox rows."""
+        self._wakeup.set()
+
+    @property
+    def running(self) -> bool:
+        """Return whether the background thread is delivering."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Start the background thread: deliver what is due, then wait for `wake()` or a timeout."""
+        if self.running:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the background thread after the message in flight (waiting up to `timeout` s)."""
+        self._stopping.set()
+        self._wakeup.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wakeup.clear()
+            handled = 0
+            try:
+                handled = self.deliver_due(limit=self._batch)
+            except Exception:  # the database failed; try again after a pause, never die
+                log.exception("outbox delivery pass failed")
+            if handled < self._batch:
+                self._wakeup.wait(self._seconds_until_work())
+
+    def _seconds_until_work(self) -> float:
+        """Return how long the thread may sleep before something could be delivered."""
+        now = self._clock.now()
+        try:
+            with session_scope(self._sessions, read_only=True) as session:
+                due = outbox.next_due_at(session)
+        except Exception:
+            log.warning("could not read the outbox", exc_info=True)
+            return self._idle_seconds
+        if due is not None and due <= now:  # due, but held back by pacing or a pause
+            due = self._pacer.next_free(now)
+        if due is None:
+            return self._idle_seconds
+        wait = (due - now).total_seconds()
+        return min(self._idle_seconds, max(_MIN_WAIT_SECONDS, wait))
+
+
+def deliver_pending(
+    runtime: Runtime,
+    now: datetime,
+    *,
+    client: WebClient | None = None,
+    limit: int = 1000,
+) -> int:
+    """Run one delivery pass at `now` (for `siteloop tick`); return how many messages it handled.
+
+    One pass posts at most once to each conversation (pacing); what remains goes next pass.
+    """
+    dispatcher = Dispatcher(
+        sessions=runtime.sessions,
+        client=client or make_client(runtime.settings),
+        clock=runtime.clock,
+    )
+    return dispatcher.deliver_due(now, limit)
