@@ -87,11 +87,7 @@ def evaluate_task(task: TaskFacts, rule: Rule, calendar: Calendar, now: datetime
     if task.status not in rule.statuses:
         return Verdict(fires=False, since=None, next_check_at=None)
     context = _context(rule, calendar, now)
-    windows = [
-        condition(task, rule, context)
-        for name, condition in _TASK_CONDITIONS.items()
-        if getattr(rule.when, name) is not None
-    ]
+    windows = [_TASK_CONDITIONS[name](task, rule, context) for name in rule.conditions]
     return _verdict(windows, context)
 
 

@@ -12,7 +12,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_validator,
+)
 
 from rules.durations import format_duration, parse_duration
 from rules.vocabulary import Severity, TaskStatus
@@ -66,6 +73,7 @@ TASK_CONDITIONS = (
     "cost_overrun_pct",
 )
 PROJECT_CONDITIONS = ("silent_for",)
+OPEN_STATUSES = frozenset(status for status in TaskStatus if status.is_open)
 
 
 def choice_of(enum: type[_E], what: str) -> BeforeValidator:
@@ -172,6 +180,8 @@ class Rule(Model):
     severity: Annotated[Severity, choice_of(Severity, "a severity")] = Severity.WARNING
     escalate: tuple[Step, ...] = ()
     repeat_every: Span | None = None
+    _statuses: frozenset[TaskStatus] = PrivateAttr()
+    _conditions: tuple[str, ...] = PrivateAttr()
 
     @model_validator(mode="before")
     @classmethod
@@ -233,6 +243,15 @@ class Rule(Model):
     @property
     def statuses(self) -> frozenset[TaskStatus]:
         """Return the task statuses this rule looks at: those listed, else every open one."""
-        if self.when.status is not None:
-            return frozenset(self.when.status)
-        return frozenset(status for status in TaskStatus if status.is_open)
+        return self._statuses
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """Return the names of the conditions this rule sets (computed once: the tick asks
+        for every task)."""
+        return self._conditions
+
+    def model_post_init(self, context: Any, /) -> None:
+        listed = self.when.status
+        self._statuses = frozenset(listed) if listed is not None else OPEN_STATUSES
+        self._conditions = tuple(self.when.given())
