@@ -163,8 +163,6 @@ class Step(Model):
 
     @model_validator(mode="after")
     def _way(self) -> Step:
-        if self.after < timedelta(0):
-            raise ValueError("after: cannot be negative")
         if self.notify == Audience.CHANNEL and self.via is Via.DM:
             raise ValueError("via: a channel cannot get a direct message (use thread or channel)")
         return self
@@ -207,6 +205,8 @@ class Rule(Model):
                 f"when: silent_for is about a whole project and cannot be combined with task "
                 f"conditions ({others})"
             )
+        if self.when.status == ():
+            raise ValueError("when.status: list at least one status")
         if self.when.overdue is False and self.when.overdue_by is not None:
             raise ValueError("when: overdue: false contradicts overdue_by")
         if not self.escalate:

@@ -56,7 +56,10 @@ class RulebookError(ValueError):
 
 
 class CalendarSpec(Model):
-    """A calendar as written in the file; a project's may give only what differs."""
+    """A calendar as written in the file; a project's may give only what differs.
+
+    What the file's default calendar leaves out is UTC, every day, 00:00-24:00, no holidays.
+    """
 
     timezone: Annotated[str, AfterValidator(parse_timezone)] | None = None
     workdays: Annotated[frozenset[Weekday], BeforeValidator(parse_workdays)] | None = None

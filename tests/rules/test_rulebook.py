@@ -137,6 +137,10 @@ def test_it_names_file_rule_and_field_for_a_bad_duration():
             "behind_plan_by, cost_overrun_pct, silent_for)",
         ),
         (
+            "- id: stalled\n  when: {status: []}\n",
+            'rule "stalled": when.status: list at least one status',
+        ),
+        (
             "- id: stalled\n  when: {no_update_for: 0m}\n",
             'rule "stalled": when.no_update_for: "0m" must be longer than zero',
         ),
