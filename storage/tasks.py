@@ -78,7 +78,8 @@ def create_task(
         title=title,
         created_at=now,
         updated_at=now,
-        **fields,
+        # New work: the next rule tick looks at it (unless the caller says otherwise).
+        **({"next_check_at": now} | fields),
     )
     session.add(task)
     session.flush()

@@ -193,6 +193,8 @@ def _store_state(task: Task, state: TaskState, now: datetime) -> None:
     task.blocked_since = state.blocked_since
     task.done_at = state.done_at
     task.updated_at = now
+    # The task's facts changed: the next rule tick must look at it again.
+    task.next_check_at = now
 
 
 def updates_of_message(session: Session, channel: str, ts: str) -> list[Update]:

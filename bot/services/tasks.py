@@ -138,6 +138,7 @@ def _assign(session: Session, project: Project, task: Task, person: Member, now:
     if task.status in (TaskStatus.PLANNED, TaskStatus.ACKNOWLEDGED):
         task.status = TaskStatus.ASSIGNED
     task.updated_at = now
+    task.next_check_at = now  # the rules look at the task again (e.g. unacknowledged)
     projects.ensure_role(session, project, person, Role.CREW)
     session.flush()
 
