@@ -3,6 +3,9 @@
 import signal
 import sys
 import threading
+from contextlib import nullcontext
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -70,6 +73,58 @@ def demo() -> None:
 
     logs.configure("text", level=logging.WARNING)
     raise typer.Exit(run_demo(Console()))
+
+
+class ExportKind(StrEnum):
+    tasks = "tasks"
+    updates = "updates"
+    alerts = "alerts"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+@cli.command()
+def export(
+    kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
+    project: Annotated[str, typer.Option("--project", help="The project's key, e.g. TWR.")],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv or json.")
+    ] = ExportFormat.csv,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Export a project's tasks, updates or alerts for spreadsheets and other systems."""
+    from bot.export import write_csv, write_json
+    from storage import export as rows
+    from storage.db import make_engine, make_session_factory
+    from storage.projects import find_project
+    from storage.tasks import project_keys
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as session:
+        found = find_project(session, project)
+        if found is None:
+            known = ", ".join(project_keys(session)) or "none yet"
+            _fail(f"there is no project {project.upper()} (projects: {known})", 2)
+        producer, columns = {
+            ExportKind.tasks: (rows.task_rows, rows.TASK_COLUMNS),
+            ExportKind.updates: (rows.update_rows, rows.UPDATE_COLUMNS),
+            ExportKind.alerts: (rows.alert_rows, rows.ALERT_COLUMNS),
+        }[kind]
+        with (
+            output.open("w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout)
+        ) as out:
+            if fmt == ExportFormat.csv:
+                count = write_csv(producer(session, found), columns, out)
+            else:
+                count = write_json(producer(session, found), out)
+    if output:
+        typer.echo(f"Wrote {count} {kind.value} of {found.key} to {output}.", err=True)
 
 
 @db_cli.command("upgrade")
