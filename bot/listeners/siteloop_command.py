@@ -15,7 +15,7 @@ SUBCOMMANDS = {
 }
 
 
-def handle(*, ack, command, client, runtime, **_) -> None:
+def handle(*, ack, command, client, runtime, respond, **_) -> None:
     """Dispatch `/siteloop SUBCOMMAND …`; `help` (or nothing) shows the help."""
     words = command_words(command)
     subcommand, args = (words[0].lower(), words[1:]) if words else ("help", [])
@@ -35,4 +35,4 @@ def handle(*, ack, command, client, runtime, **_) -> None:
     def work(session: Session, now) -> Answer:
         return service(build_request(session, client, command, args, now))
 
-    answer_command(ack, runtime, command, work)
+    answer_command(ack, runtime, command, work, respond)
