@@ -73,8 +73,7 @@ def test_an_unknown_crew_is_refused(tower, slack):
     said = run(slack, "U0ANN", "add Pour slab crew:Plumbing")
 
     assert said == (
-        "Nothing created: TWR has no crew Plumbing. "
-        "Form it with `/siteloop crew Plumbing @lead`."
+        "Nothing created: TWR has no crew Plumbing. Form it with `/siteloop crew Plumbing @lead`."
     )
 
 
