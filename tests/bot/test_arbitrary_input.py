@@ -1,0 +1,93 @@
+"""Whatever people type, every command answers clearly and stores nothing for a bad report."""
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rules.grammar import ReportContext, parse_report
+from storage.models import Update
+from tests.bot.sites import plan_task, setup_project
+
+FIELD_WORDS = st.sampled_from(
+    [
+        "TWR-1",
+        "twr-1",
+        "#1",
+        "1",
+        "60%",
+        "140%",
+        "12 m3",
+        "cost:1500",
+        "$1,500",
+        "crew 6",
+        "8h",
+        "done",
+        "blocked",
+        "waiting for",
+        "@bob",
+        "<@U0BOB|bob>",
+        "due:2026-12-04",
+        "due:4/12",
+        "budget:12k",
+        "qty:40m3",
+        "mine",
+        "late",
+        "add",
+        "assign",
+        "show",
+        "setup",
+        "role",
+        "crew",
+        "&amp;",
+        "&lt;",
+        "\u0000",
+        "💩",
+        "Tầng 3",
+    ]
+)
+TEXTS = st.one_of(
+    st.text(max_size=200),
+    st.lists(FIELD_WORDS, max_size=8).map(" ".join),
+    st.text(min_size=3990, max_size=4100, alphabet="ab 1%"),
+)
+COMMANDS = ["/update", "/blocked", "/done", "/task", "/tasks", "/siteloop"]
+CONTEXTS = {
+    "/update": ReportContext.UPDATE,
+    "/blocked": ReportContext.BLOCKED,
+    "/done": ReportContext.DONE,
+}
+
+
+@pytest.fixture
+def site(siteloop, slack):
+    setup_project(slack)
+    plan_task(siteloop, "Pour slab L3", unit="m³")
+    return siteloop
+
+
+def stored(siteloop) -> int:
+    with siteloop.runtime.sessions() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(Update))
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(command=st.sampled_from(COMMANDS), text=TEXTS)
+def test_every_command_answers_and_bad_reports_store_nothing(site, slack, command, text):
+    before = stored(site)
+    answers = len(slack.ephemerals(user="U0BOB"))
+
+    delivery = slack.driver.command(command, text, user="U0BOB", channel="C0TOWER")
+
+    assert delivery.status == 200
+    shown = slack.ephemerals(user="U0BOB")
+    assert len(shown) == answers + 1
+    assert shown[-1].rendered.strip()
+    assert "Something went wrong" not in shown[-1].rendered
+    if (
+        command in CONTEXTS
+        and not parse_report(text, project_key="TWR", context=CONTEXTS[command]).ok
+    ):
+        assert stored(site) == before
