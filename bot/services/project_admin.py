@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from bot.replies import Answer, UserError
-from bot.services.request import Request
+from bot.services.request import Request, require_known_people
 from rules.task_refs import extract_mentions
 from rules.vocabulary import Role
 from storage import projects
@@ -75,6 +75,7 @@ def role(request: Request) -> Answer:
     """Give a person a role in the project (managers only)."""
     session, args = request.session, request.args
     project = request.project_here()
+    require_known_people(args)
     mentioned = extract_mentions(" ".join(args))
     wanted = args[-1].lower() if args else ""
     if len(mentioned) != 1 or wanted not in {r.value for r in Role}:
@@ -98,6 +99,7 @@ def crew(request: Request) -> Answer:
         raise UserError(CREW_USAGE)
     _require_lead_or_manager(session, project, request.actor)
     name, rest = args[0], args[1:]
+    require_known_people(rest)
     mentioned = [request.enroll(user_id) for user_id in extract_mentions(" ".join(rest))]
     existing = projects.find_crew(session, project, name)
     if rest[:1] and rest[0].lower() == "add":

@@ -1,5 +1,6 @@
 """What every service is handed: who asked, where, what they typed, and now."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,4 +78,17 @@ class Request:
             name=self.where.channel_name,
             linked_by=self.actor,
             now=self.now,
+        )
+
+
+_PLAIN_MENTION = re.compile(r"(?<![<\w])@([\w.\-]+)")
+
+
+def require_known_people(args: list[str]) -> None:
+    """Refuse a typed `@name` that Slack did not turn into a mention (nobody it knows)."""
+    plain = [match.group(1) for match in _PLAIN_MENTION.finditer(" ".join(args))]
+    if plain:
+        raise UserError(
+            f"Slack doesn't know @{plain[0]} here. Pick the person from the list that appears "
+            "as you type @, so the command names them."
         )

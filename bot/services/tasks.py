@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.replies import Answer, UserError
-from bot.services.request import Request
+from bot.services.request import Request, require_known_people
 from rules.grammar_numbers import format_money, format_number
 from rules.grammar_task_add import parse_task_add
 from rules.task_refs import extract_mentions, find_task_refs
@@ -66,6 +66,7 @@ def add(request: Request, text: str) -> Answer:
 
 def assign(request: Request, args: list[str]) -> Answer:
     """Give a task to a person (leads and managers only)."""
+    require_known_people(args)
     text = " ".join(args)
     people = extract_mentions(text)
     refs = find_task_refs(text, known_keys=project_keys(request.session))

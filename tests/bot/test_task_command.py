@@ -116,3 +116,12 @@ def test_show_gives_the_state_and_the_last_reports_in_the_readers_time(tower, sl
 
 def test_an_unknown_subcommand_shows_the_usage(tower, slack):
     assert run(slack, "U0ANN", "delete TWR-1").startswith("Type `/task add Pour slab L3")
+
+
+def test_a_person_slack_does_not_know_is_named_in_the_answer(tower, slack):
+    key = plan_task(tower, "Install sleeves")
+
+    said = run(slack, "U0ANN", f"assign {key} @nobody")
+
+    assert said.startswith("Slack doesn't know @nobody here. Pick the person from the list")
+    assert task(tower, key).assignee_id is None
