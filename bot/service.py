@@ -13,6 +13,7 @@ from slack_sdk.socket_mode import SocketModeClient
 from bot.app import build_app
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery import Dispatcher, make_client
 from bot.logs import fields, register_secret
 from bot.runtime import Runtime
 from bot.scheduler import Heartbeat, start_scheduler
@@ -48,6 +49,8 @@ class Service:
         self._socket: SocketModeClient | None = None
         self._threads: list[threading.Thread] = []
         self._scheduler = None
+        # Delivers the outbox; producers ring `runtime.doorbell` (or call `dispatcher.wake()`).
+        self.dispatcher: Dispatcher | None = None
 
     def start(self, port: int | None = None) -> None:
         """Migrate the database, verify the bot token, then start the scheduler and the server.
@@ -88,6 +91,13 @@ class Service:
             self._start_socket_mode()
         else:
             self._start_http(settings.port if port is None else port)
+        self.dispatcher = Dispatcher(
+            sessions=self.runtime.sessions,
+            client=make_client(settings),
+            clock=self.clock,
+            doorbell=self.runtime.doorbell,
+        )
+        self.dispatcher.start()
 
     @property
     def port(self) -> int:
@@ -115,6 +125,8 @@ class Service:
             self._socket.close()
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=True)
+        if self.dispatcher is not None:
+            self.dispatcher.stop(grace_seconds)  # finishes the message in flight
         for thread in self._threads:
             thread.join(grace_seconds)
         self.runtime.engine.dispose()

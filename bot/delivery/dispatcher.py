@@ -41,7 +41,7 @@ from bot.delivery.policy import Backoff, GiveUp, Pacer, Retry
 from bot.delivery.reconcile import find_posted
 from bot.delivery.render import Job, SlackCall, landed_at, prepare
 from bot.logs import fields
-from bot.runtime import Runtime
+from bot.runtime import Doorbell, Runtime
 from storage import outbox
 from storage.db import session_scope
 from storage.models import OutboxMessage
@@ -89,6 +89,8 @@ class Dispatcher:
         backoff: the retry policy; `pacer`: per-conversation pacing and rate-limit pauses.
         lease: how long a claimed message stays reserved to this sender.
         rng: the random source of the backoff jitter (seed it for repeatable tests).
+        doorbell: rung by producers after they commit outbox rows (`runtime.doorbell`); it
+            wakes the background thread at once. `wake()` rings it too.
         scan: how many due messages one claim looks at (to get past paced conversations).
         batch: how many messages the background thread sends before checking for new work.
         idle_seconds: the longest the background thread sleeps when nothing is due.
@@ -104,6 +106,7 @@ class Dispatcher:
         pacer: Pacer | None = None,
         lease: timedelta = DEFAULT_LEASE,
         rng: random.Random | None = None,
+        doorbell: Doorbell | None = None,
         scan: int = 50,
         batch: int = 100,
         idle_seconds: float = 5.0,
@@ -119,7 +122,7 @@ class Dispatcher:
         self._batch = batch
         self._idle_seconds = idle_seconds
         self._step = threading.Lock()  # one delivery at a time per dispatcher
-        self._wakeup = threading.Event()
+        self._doorbell = doorbell or Doorbell()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -277,7 +280,7 @@ class Dispatcher:
 
     def wake(self) -> None:
         """Deliver promptly: call right after committing outbox rows."""
-        self._wakeup.set()
+        self._doorbell.ring()
 
     @property
     def running(self) -> bool:
@@ -295,21 +298,20 @@ class Dispatcher:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the background thread after the message in flight (waiting up to `timeout` s)."""
         self._stopping.set()
-        self._wakeup.set()
+        self._doorbell.ring()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            self._wakeup.clear()
             handled = 0
             try:
                 handled = self.deliver_due(limit=self._batch)
             except Exception:  # the database failed; try again after a pause, never die
                 log.exception("outbox delivery pass failed")
-            if handled < self._batch:
-                self._wakeup.wait(self._seconds_until_work())
+            if handled < self._batch and not self._stopping.is_set():
+                self._doorbell.wait(self._seconds_until_work())  # rung, or time for the next
 
     def _seconds_until_work(self) -> float:
         """Return how long the thread may sleep before something could be delivered."""

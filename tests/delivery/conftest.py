@@ -75,7 +75,8 @@ def client_for(emu: SlackEmulator, timeout: float = CLIENT_TIMEOUT_SECONDS) -> W
 def make_dispatcher(sessions, emu, clock, **options) -> Dispatcher:
     options.setdefault("rng", random.Random(7))
     options.setdefault("backoff", Backoff())
-    return Dispatcher(sessions=sessions, client=client_for(emu), clock=clock, **options)
+    options.setdefault("client", client_for(emu))
+    return Dispatcher(sessions=sessions, clock=clock, **options)
 
 
 @pytest.fixture
