@@ -305,27 +305,25 @@ class Dispatcher:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            handled = 0
             try:
                 handled = self.deliver_due(limit=self._batch)
-            except Exception:  # the database failed; try again after a pause, never die
+                wait = 0.0 if handled >= self._batch else self._seconds_until_work()
+            except Exception:  # the database failed: pause, then try again; never die
                 log.exception("outbox delivery pass failed")
-            if handled < self._batch and not self._stopping.is_set():
-                self._doorbell.wait(self._seconds_until_work())  # rung, or time for the next
+                wait = self._idle_seconds
+            if wait > 0 and not self._stopping.is_set():
+                self._doorbell.wait(wait)  # rung by a producer, or time for the next pass
 
     def _seconds_until_work(self) -> float:
         """Return how long the thread may sleep before something could be delivered."""
         now = self._clock.now()
-        try:
-            with session_scope(self._sessions, read_only=True) as session:
-                due = outbox.next_due_at(session)
-        except Exception:
-            log.warning("could not read the outbox", exc_info=True)
-            return self._idle_seconds
-        if due is not None and due <= now:  # due, but held back by pacing or a pause
-            due = self._pacer.next_free(now)
+        with session_scope(self._sessions, read_only=True) as session:
+            due = outbox.next_due_at(session)
         if due is None:
             return self._idle_seconds
+        if due <= now:  # due, yet not sent: held back by pacing or a pause (or just arrived)
+            with self._step:
+                due = self._pacer.next_free(now) or now
         wait = (due - now).total_seconds()
         return min(self._idle_seconds, max(_MIN_WAIT_SECONDS, wait))
 
