@@ -161,3 +161,25 @@ def test_other_reactions_record_nothing(tower, slack):
     slack.driver.react("U0ANN", "C0TOWER", posted.ts, "tada")
 
     assert len(live_updates(tower)) == 1
+
+
+def test_a_thread_reply_also_sent_to_the_channel_counts_once(tower, slack):
+    parent = slack.driver.post("U0BOB", "C0TOWER", "TWR-1 started")
+
+    slack.driver.post("U0BOB", "C0TOWER", "80% now", thread_ts=parent.ts, broadcast=True)
+
+    assert [u.percent for u in live_updates(tower)] == [None, 80]
+
+
+def test_a_direct_message_naming_a_task_is_recorded_for_project_people(tower, slack):
+    slack.driver.post("U0ANN", slack.dm_channel("U0ANN"), "TWR-2 blocked, crane down")
+
+    assert task(tower, "TWR-2").status == TaskStatus.BLOCKED
+
+
+def test_a_direct_message_without_a_task_gets_the_help(tower, slack):
+    slack.driver.post("U0BOB", slack.dm_channel("U0BOB"), "hello?")
+
+    [_, answer] = slack.wait_for(lambda: slack.dms("U0BOB")[1:] and slack.dms("U0BOB"))
+    assert "/update TWR-42" in answer.rendered
+    assert live_updates(tower) == []
