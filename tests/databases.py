@@ -48,8 +48,8 @@ def empty_postgres_schema(url: URL) -> None:
     engine = make_engine(url, poolclass=sa.NullPool)
     try:
         with engine.begin() as connection:
-            # Connections a failed test left behind would block DROP SCHEMA (autovacuum's are not ours
-            # to end, and never block it).
+            # Connections a failed test left behind would block DROP SCHEMA (autovacuum's are
+            # not ours to end, and never block it).
             connection.execute(
                 sa.text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
