@@ -90,9 +90,7 @@ class ExportFormat(StrEnum):
 def export(
     kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
     project: Annotated[str, typer.Option("--project", help="The project's key, e.g. TWR.")],
-    fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="csv or json.")
-    ] = ExportFormat.csv,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or json.")] = ExportFormat.csv,
     output: Annotated[
         Path | None, typer.Option("--output", help="File to write (default: stdout).")
     ] = None,
