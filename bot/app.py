@@ -44,6 +44,7 @@ def build_app(
         logger=logging.getLogger("bolt"),
     )
     app.middleware(_log_request)
+    app.middleware(_drop_nul_characters)
     listeners.register(app, runtime)
     return app
 
@@ -55,6 +56,24 @@ def _log_request(body: dict, next) -> None:
     finally:
         elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
         log.info(describe_request(body), extra=fields(**request_ids(body), ms=elapsed_ms))
+
+
+def _drop_nul_characters(body: dict, next) -> None:
+    # No Slack client types a NUL character, PostgreSQL can't store one, and SQLite would: so
+    # they are dropped at the door, and both databases see the same text.
+    _scrub_nul(body)
+    next()
+
+
+def _scrub_nul(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _scrub_nul(item)
+    elif isinstance(value, list):
+        value[:] = [_scrub_nul(item) for item in value]
+    elif isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
 
 
 def describe_request(body: dict) -> str:

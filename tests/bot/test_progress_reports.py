@@ -123,3 +123,12 @@ def test_strangers_cannot_report_from_a_direct_message(siteloop, slack, tower):
 
     assert answer(slack, "U0EVE") == "Nothing recorded: TWR tasks are reported in <#C0TOWER>."
     assert task(siteloop, tower).status == TaskStatus.PLANNED
+
+
+def test_nul_characters_are_dropped_so_every_database_stores_the_report(siteloop, slack, tower):
+    slack.driver.command(
+        "/update", f"{tower} 60%\x00 formwork\x00 done", user="U0BOB", channel="C0TOWER"
+    )
+
+    assert answer(slack, "U0BOB").startswith("TWR-1 Pour slab L3 · 0% → 60%")
+    assert updates(siteloop)[0].raw_text == "TWR-1 60% formwork done"
