@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 
 from bot import logs
+from bot.cli_import import import_cli
+from bot.cli_outbox import outbox_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.slack_identity import SlackUnavailable
 
@@ -22,6 +24,8 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+cli.add_typer(import_cli, name="import")
+cli.add_typer(outbox_cli, name="outbox")
 
 
 def _fail(message: str, code: int) -> None:
