@@ -24,6 +24,10 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+rules_cli = typer.Typer(
+    help="The rules: what counts as a problem, whom to tell.", no_args_is_help=True
+)
+cli.add_typer(rules_cli, name="rules")
 cli.add_typer(import_cli, name="import")
 cli.add_typer(outbox_cli, name="outbox")
 
@@ -127,6 +131,70 @@ def export(
                 count = write_json(producer(session, found), out)
     if output:
         typer.echo(f"Wrote {count} {kind.value} of {found.key} to {output}.", err=True)
+
+
+@cli.command()
+def tick() -> None:
+    """Run one rule evaluation pass and one outbox delivery pass, then exit."""
+    from bot import decisions
+    from bot.clock import SystemClock
+    from rules.rulebook import RulebookError
+    from storage import migrate
+    from storage.db import make_engine, make_session_factory
+
+    settings = _settings()
+    try:
+        rulebook = decisions.load_rules(settings.rules_path)
+    except RulebookError as error:
+        _fail("the rules file is invalid:\n" + "\n".join(error.problems), 2)
+    engine = make_engine(settings.database_url)
+    try:
+        migrate.upgrade(engine)
+        sessions, clock = make_session_factory(engine), SystemClock()
+        result = decisions.run_tick(sessions, rulebook, clock.now())
+        delivery = decisions.deliver_once(settings, engine, sessions, clock)
+    finally:
+        engine.dispose()
+    typer.echo(f"{result.summary()}; {delivery}")
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@rules_cli.command("check")
+def rules_check(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="The rules file (default: $SITELOOP_RULES, else the shipped rules)."),
+    ] = None,
+    text: Annotated[bool, typer.Option("--text", help="Also print each message in full.")] = False,
+) -> None:
+    """Validate a rules file; with a database, show what would fire now, sending nothing."""
+    from rich.console import Console
+
+    from bot import decisions
+    from bot.clock import SystemClock
+    from rules.rulebook import DEFAULT_RULES, RulebookError, load_rulebook
+    from storage.db import make_session_factory
+
+    settings = _settings()
+    path = file or settings.rules_path or DEFAULT_RULES
+    try:
+        rulebook = load_rulebook(path)
+    except RulebookError as error:
+        _fail("the rules file is invalid:\n" + "\n".join(error.problems), 2)
+    typer.echo(decisions.describe_rulebook(rulebook, path))
+    engine = decisions.existing_database(settings.database_url)
+    if engine is None:
+        typer.echo(f"No siteloop database at {settings.database_display}: nothing to evaluate.")
+        return
+    now = SystemClock().now()
+    try:
+        result = decisions.preview_tick(make_session_factory(engine), rulebook, now)
+    finally:
+        engine.dispose()
+    console = Console()
+    for line in decisions.preview_report(result, now, text=text):
+        console.print(line)
 
 
 @db_cli.command("upgrade")

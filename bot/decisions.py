@@ -21,17 +21,35 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock as TimeSource
+from bot.config import Settings
 from rules.alerts import NotificationKind
 from rules.grammar_numbers import format_money, format_number
 from rules.rule import Audience, Clock, Via
 from rules.rulebook import Rulebook, load_default_rulebook, load_rulebook
 from storage import tick as ticks
+from storage.db import is_reachable, make_engine
 from storage.tick import Notice, Outgoing, TickResult
 
-__all__ = ["compose_messages", "load_rules", "preview_tick", "run_tick"]
+__all__ = [
+    "compose_messages",
+    "deliver_once",
+    "describe_rulebook",
+    "existing_database",
+    "load_rules",
+    "preview_report",
+    "preview_tick",
+    "run_tick",
+]
 
 
 def load_rules(path: Path | None = None) -> Rulebook:
@@ -51,6 +69,81 @@ def run_tick(sessions: sessionmaker[Session], rulebook: Rulebook, now: datetime)
 def preview_tick(sessions: sessionmaker[Session], rulebook: Rulebook, now: datetime) -> TickResult:
     """Return what a tick at `now` would do, every message in `queued`, storing nothing."""
     return ticks.preview(sessions, rulebook, now, compose=compose_messages)
+
+
+# --- for the command line (`siteloop tick`, `siteloop rules check`) ---------------------------
+
+
+def deliver_once(
+    settings: Settings, engine: Engine, sessions: sessionmaker[Session], clock: TimeSource
+) -> str:
+    """Run one outbox delivery pass (`bot.delivery.deliver_pending`); return what it did."""
+    if settings.slack_bot_token is None:
+        return "delivery skipped (SLACK_BOT_TOKEN is not set)"
+    from bot.delivery import deliver_pending
+    from bot.runtime import Runtime
+
+    runtime = Runtime(settings=settings, engine=engine, sessions=sessions, clock=clock)
+    return f"{deliver_pending(runtime, clock.now())} messages delivered"
+
+
+def describe_rulebook(rulebook: Rulebook, path: str | Path) -> str:
+    """Return one line saying a rules file is valid and what it holds."""
+    sections = ", ".join(sorted(rulebook.projects))
+    where = f" (project sections: {sections})" if sections else ""
+    return f"{path}: valid, {len(rulebook.rules)} rules{where}"
+
+
+def existing_database(url: str) -> Engine | None:
+    """Return an engine on `url` if it answers and holds siteloop's tables, else None.
+
+    Never creates anything: a SQLite file that does not exist stays that way.
+    """
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:") or not Path(database).is_file():
+            return None
+    engine = make_engine(parsed)
+    if is_reachable(engine) and sa.inspect(engine).has_table("tasks"):
+        return engine
+    engine.dispose()
+    return None
+
+
+def preview_report(result: TickResult, now: datetime, *, text: bool = False) -> list[Any]:
+    """Return what `siteloop rules check` prints about a dry run: a table of the messages a
+    tick would queue now (rule, task, step, who, how, when), their texts if asked, a total."""
+    if not result.queued:
+        return [
+            f"Nothing would be sent now ({result.tasks_evaluated} tasks and "
+            f"{result.projects_evaluated} projects due for evaluation)."
+        ]
+    table = Table(title="What would fire now (nothing was sent or stored)")
+    for column in ("Rule", "Task", "Step", "Notify", "How", "When"):
+        table.add_column(column)
+    for item in result.queued:
+        how = "dm" if item.via == Via.DM else f"{item.via} in {item.target}"
+        when = "now"
+        if item.at > now:
+            when = item.at.astimezone(ZoneInfo(item.timezone)).strftime("%a %d %b %H:%M")
+        who = ", ".join(item.people) or item.target
+        table.add_row(
+            item.rule_id,
+            item.subject,
+            f"{item.step} {item.kind}",
+            f"{item.notify}: {who}",
+            how,
+            when,
+        )
+    lines: list[Any] = [table]
+    if text:
+        lines += [Text(f"{item.subject} → {item.target}: {item.text}") for item in result.queued]
+    lines.append(
+        f"{len(result.queued)} messages would be queued: {result.opened} alerts would open, "
+        f"{result.escalated} escalate, {result.repeated} repeat, {result.resolved} resolve."
+    )
+    return lines
 
 
 # --- where messages go ------------------------------------------------------------------------
@@ -77,9 +170,12 @@ def compose_messages(notice: Notice) -> list[Outgoing]:
     elif notification.via is not Via.DM and routing.channel is not None:
         place = (routing.channel, None)
     if place is None:
-        return [Outgoing(person, message_text(notice, person=person)) for person in people]
+        return [
+            Outgoing(person, message_text(notice, person=person), people=(person,))
+            for person in people
+        ]
     channel, thread_ts = place
-    return [Outgoing(channel, message_text(notice, mentions=people), thread_ts)]
+    return [Outgoing(channel, message_text(notice, mentions=people), thread_ts, tuple(people))]
 
 
 def _people(target: str, notice: Notice) -> list[str]:

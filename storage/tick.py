@@ -134,11 +134,13 @@ class Notice:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to queue: a channel id (or a user id, for a DM), its text, its thread."""
+    """One message to queue: a channel id (or a user id, for a DM), its text, its thread, and
+    the people it is for (mentioned in a channel, or the reader of a DM)."""
 
     target: str
     text: str
     thread_ts: str | None = None
+    people: tuple[str, ...] = ()
 
 
 Compose = Callable[[Notice], Sequence[Outgoing]]
@@ -156,7 +158,9 @@ class Queued:
     via: str
     target: str
     thread_ts: str | None
-    at: datetime
+    people: tuple[str, ...]
+    at: datetime  # when it may be delivered (quiet hours), UTC
+    timezone: str  # the project calendar's, to show `at` in
     text: str
 
 
@@ -771,7 +775,9 @@ class _Tick:
                                 via=notification.via.value,
                                 target=message.target,
                                 thread_ts=message.thread_ts,
+                                people=message.people,
                                 at=notification.at,
+                                timezone=project.calendar.timezone,
                                 text=message.text,
                             )
                         )

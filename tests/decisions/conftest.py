@@ -66,7 +66,9 @@ def rulebook(text: str = RULES) -> Rulebook:
 class Site:
     """Tower A: channel C0TOWER, Bob on the crew, Ann its lead, Max the manager."""
 
-    def __init__(self, sessions: sessionmaker[Session], rules: Rulebook) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], rules: Rulebook, *, since: datetime = TUESDAY_8
+    ) -> None:
         self.sessions = sessions
         self.rules = rules
         self._threads = itertools.count(1)
@@ -80,7 +82,7 @@ class Site:
                 name="Tower A",
                 timezone="Asia/Ho_Chi_Minh",
                 created_by=self.max,
-                now=TUESDAY_8 - timedelta(days=30),
+                now=since - timedelta(days=30),
             )
             self.project_id = project.id
             link_channel(
@@ -89,7 +91,7 @@ class Site:
                 slack_channel_id="C0TOWER",
                 name="tower-a",
                 linked_by=self.max,
-                now=TUESDAY_8 - timedelta(days=30),
+                now=since - timedelta(days=30),
             )
             set_role(session, project, self.bob, Role.CREW)
             self.crew_id = create_crew(session, project, name="Concrete", lead=self.ann).id
