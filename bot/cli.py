@@ -194,7 +194,10 @@ def rules_check(
         engine.dispose()
     console = Console()
     for line in decisions.preview_report(result, now, text=text):
-        console.print(line)
+        if isinstance(line, str):
+            console.print(line, soft_wrap=True, markup=False, highlight=False)
+        else:
+            console.print(line)
 
 
 @db_cli.command("upgrade")

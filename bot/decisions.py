@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from rich.table import Table
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -113,7 +112,10 @@ def existing_database(url: str) -> Engine | None:
 
 def preview_report(result: TickResult, now: datetime, *, text: bool = False) -> list[Any]:
     """Return what `siteloop rules check` prints about a dry run: a table of the messages a
-    tick would queue now (rule, task, step, who, how, when), their texts if asked, a total."""
+    tick would queue now (rule, task, step, who, how, when), their texts if asked, a total.
+
+    Strings are plain text (no rich markup), to print unwrapped; the rest are rich renderables.
+    """
     if not result.queued:
         return [
             f"Nothing would be sent now ({result.tasks_evaluated} tasks and "
@@ -138,7 +140,7 @@ def preview_report(result: TickResult, now: datetime, *, text: bool = False) -> 
         )
     lines: list[Any] = [table]
     if text:
-        lines += [Text(f"{item.subject} → {item.target}: {item.text}") for item in result.queued]
+        lines += [f"{item.subject} → {item.target}: {item.text}" for item in result.queued]
     lines.append(
         f"{len(result.queued)} messages would be queued: {result.opened} alerts would open, "
         f"{result.escalated} escalate, {result.repeated} repeat, {result.resolved} resolve."
@@ -222,7 +224,7 @@ def message_text(notice: Notice, *, mentions: Sequence[str] = (), person: str | 
             )
         sentence = f"{notice.task.key} {notice.task_title}{who} {_task_problem(notice)}."
     if opener:
-        sentence = f"{opener}{sentence} {_raised(notice)}"
+        sentence = " ".join(part for part in (f"{opener}{sentence}", _raised(notice)) if part)
     direct = person is not None
     action = _action(notice, reader_is_assignee, direct)
     return " ".join(part for part in (tags, sentence, action) if part)
@@ -230,11 +232,15 @@ def message_text(notice: Notice, *, mentions: Sequence[str] = (), person: str | 
 
 def _hours(notice: Notice, name: str) -> str | None:
     value = notice.facts.get(name)
-    if value is None:
-        return None
-    unit = "working hours" if notice.rule.clock is Clock.WORKING else "hours"
+    return None if value is None else _in_hours(notice, value)
+
+
+def _in_hours(notice: Notice, value: float) -> str:
+    """Return `value` hours as people read them: "11 working hours", "1 hour", "2.5 hours"."""
+    working = notice.rule.clock is Clock.WORKING and not notice.calendar.is_always
     shown = _number(value, 1)
-    return f"{shown} {unit[:-1] if shown == '1' else unit}"
+    unit = "hour" if shown == "1" else "hours"
+    return f"{shown} working {unit}" if working else f"{shown} {unit}"
 
 
 def _number(value: float, places: int) -> str:
@@ -307,15 +313,15 @@ def _project_problem(notice: Notice) -> str:
 
 
 def _raised(notice: Notice) -> str:
-    """Return how long ago the alert was first raised, on the rule's clock."""
-    clock = notice.calendar if notice.rule.clock is Clock.WORKING else None
-    if clock is not None:
-        span = clock.working_time_between(notice.opened_at, notice.now)
+    """Return how long ago the alert was first raised, on the rule's clock ("" if just now)."""
+    if notice.rule.clock is Clock.WORKING:
+        span = notice.calendar.working_time_between(notice.opened_at, notice.now)
     else:
         span = notice.now - notice.opened_at
     hours = span / timedelta(hours=1)
-    unit = "working hours" if clock is not None else "hours"
-    return f"First raised {_number(hours, 1)} {unit} ago."
+    if round(hours, 1) == 0:
+        return ""
+    return f"First raised {_in_hours(notice, hours)} ago."
 
 
 def _action(notice: Notice, reader_is_assignee: bool, direct: bool) -> str:
