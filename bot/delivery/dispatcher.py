@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.after_sent import run_after_sent
 from bot.delivery.errors import (
     DeliveryError,
     OutcomeUnknown,
@@ -217,7 +218,8 @@ class Dispatcher:
     def _record_sent(self, job: Job, now: datetime, channel: str, ts: str, *, outcome: str) -> None:
         finished = max(now, self._clock.now())
         with session_scope(self._sessions) as session:
-            outbox.mark_sent(session, job.id, finished, channel, ts)
+            if outbox.mark_sent(session, job.id, finished, channel, ts):
+                run_after_sent(session, job, channel, ts, finished)
         self._log(job, outcome, slack_channel=channel, ts=ts)
 
     def _record_failure(self, job: Job, exc: Exception, now: datetime, *, unknown: bool) -> None:
