@@ -18,6 +18,7 @@ from bot.logs import fields, register_secret
 from bot.runtime import Runtime
 from bot.scheduler import Heartbeat, start_scheduler
 from bot.server import HttpServer, make_wsgi_app
+from bot.services import card_hook
 from bot.slack_identity import verify_identity
 from storage import migrate
 from storage.db import is_reachable, make_engine, make_session_factory
@@ -80,6 +81,7 @@ class Service:
             sessions=make_session_factory(engine),
             clock=self.clock,
         )
+        card_hook.install(self.runtime)  # assignment cards follow their tasks (one hook)
         signing_secret = (
             None if settings.socket_mode else settings.slack_signing_secret.get_secret_value()
         )

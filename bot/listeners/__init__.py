@@ -1,12 +1,16 @@
 """Slack listeners: one module per kind of Slack input, registered from one table.
 
 The tables below are what `manifest.yml` must declare and nothing more: a test compares them,
-so a command, event or action can't be added to one without the other.
+so a command, event or action can't be added to one without the other. Slack's manifest has
+no list of action or view ids: interactivity is switched on there, and a test checks that
+ACTIONS and VIEWS are exactly the buttons and modals siteloop's blocks carry.
 """
 
 from slack_bolt import App
 
+from bot.blocks import task_card, task_modals
 from bot.listeners import (
+    actions_task,
     home,
     messages,
     reactions,
@@ -14,6 +18,7 @@ from bot.listeners import (
     siteloop_command,
     task_command,
     tasks_command,
+    views_task,
 )
 from bot.runtime import Runtime
 
@@ -34,7 +39,20 @@ EVENTS = {
     "reaction_removed": reactions.handle,
 }
 
-ACTIONS: dict[str, object] = {}
+# Button action id → handler (`block_actions`).
+ACTIONS = {
+    task_card.ACK: actions_task.handle_press,
+    task_card.START: actions_task.handle_press,
+    task_card.DONE: actions_task.handle_press,
+    task_card.UPDATE: actions_task.handle_form,
+    task_card.BLOCKED: actions_task.handle_form,
+}
+
+# Modal callback id → handler (`view_submission`).
+VIEWS = {
+    task_modals.UPDATE_MODAL: views_task.handle,
+    task_modals.BLOCKED_MODAL: views_task.handle,
+}
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -43,6 +61,10 @@ def register(app: App, runtime: Runtime) -> None:
         app.command(command)(_bind(handler, runtime))
     for event, handler in EVENTS.items():
         app.event(event)(_bind(handler, runtime))
+    for action_id, handler in ACTIONS.items():
+        app.action(action_id)(_bind(handler, runtime))
+    for callback_id, handler in VIEWS.items():
+        app.view(callback_id)(_bind(handler, runtime))
 
 
 def _bind(handler, runtime: Runtime):

@@ -2,6 +2,9 @@
 
 - A post in a project's channel that names tasks is an update per task; other chatter is not
   stored. A reply in a task's thread is an update for that task, reference or not.
+- In the thread of an assignment card still awaiting its acknowledgement, a reply by someone
+  who may answer the card is read as an answer to it (`ReportContext.ASSIGNMENT_REPLY`):
+  "ok", "on it" or 👍 acknowledge the task.
 - The bot confirms a capture with a 📝 reaction on the post, and privately tells the author
   what it could not use. Both go through the outbox, so nothing here waits on Slack.
 - An edit revises the updates it made (the old text is kept as a revision); a deletion retracts
@@ -14,9 +17,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.replies import UserError
-from bot.services import reports
+from bot.services import reports, task_actions
 from rules.grammar import ParsedReport, ReportContext, parse_report
-from rules.vocabulary import UpdateSource
+from rules.vocabulary import UpdateKind, UpdateSource
 from storage import projects
 from storage.models import Member, Task
 from storage.outbox import enqueue
@@ -63,7 +66,8 @@ def capture(
     privately; nothing is stored for them.
     """
     thread_task = _thread_task(session, post)
-    parsed = _parse(session, post, thread_task)
+    acknowledging = _answers_assignment(session, actor, post, thread_task)
+    parsed = _parse(session, post, thread_task, acknowledging)
     if not parsed.refs and thread_task is None:
         return False  # chatter
     try:
@@ -99,7 +103,9 @@ def revise(session: Session, actor: Member, post: Post, now: datetime) -> None:
     """Bring the updates captured from an edited post in line with its new text."""
     previous = updates_of_message(session, post.channel, post.ts)
     thread_task = _thread_task(session, post)
-    parsed = _parse(session, post, thread_task)
+    # An edited acknowledgement ("ok" → "ok!") is read as it was first read.
+    acknowledging = any(update.kind == UpdateKind.ACK for update in previous)
+    parsed = _parse(session, post, thread_task, acknowledging)
     if not previous and not parsed.refs:
         return
     try:
@@ -147,9 +153,27 @@ def _thread_task(session: Session, post: Post) -> Task | None:
     return session.get(Task, parents.pop()) if len(parents) == 1 else None
 
 
-def _parse(session: Session, post: Post, thread_task: Task | None) -> ParsedReport:
+def _answers_assignment(session: Session, actor: Member, post: Post, task: Task | None) -> bool:
+    """Return whether a reply answers an assignment card awaiting its acknowledgement.
+
+    Then "ok", "on it" or 👍 acknowledge the task — said in the card's own thread by someone
+    who may answer the card (assignee, crew lead, manager).
+    """
+    return (
+        task is not None
+        and (post.channel, post.thread_ts) == (task.thread_channel, task.thread_ts)
+        and task_actions.awaits_acknowledgement(task)
+        and task_actions.may_answer(session, task, actor)
+    )
+
+
+def _parse(
+    session: Session, post: Post, thread_task: Task | None, acknowledging: bool = False
+) -> ParsedReport:
     here = projects.project_of_channel(session, post.channel)
     context = ReportContext.THREAD_REPLY if thread_task is not None else ReportContext.POST
+    if thread_task is not None and acknowledging:
+        context = ReportContext.ASSIGNMENT_REPLY
     return parse_report(
         post.text,
         project_key=here.key if here else None,

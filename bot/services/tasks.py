@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.replies import Answer, UserError
+from bot.services import assignment
 from bot.services.request import Request, require_known_people
 from rules.grammar_numbers import format_money, format_number
 from rules.grammar_task_add import parse_task_add
@@ -61,6 +62,9 @@ def add(request: Request, text: str) -> Answer:
     )
     if assignee is not None:
         _assign(request.session, project, task, assignee, request.now)
+        assignment.announce(
+            request.session, task, None, request.actor, request.where.channel_id, request.now
+        )
     return Answer(f"Created {describe(task, project)}")
 
 
@@ -79,6 +83,9 @@ def assign(request: Request, args: list[str]) -> Answer:
     person = request.enroll(people[0])
     previous = task.assignee
     _assign(request.session, task.project, task, person, request.now)
+    assignment.announce(
+        request.session, task, previous, request.actor, request.where.channel_id, request.now
+    )
     if previous is not None and previous.id != person.id:
         return Answer(f"{task.key} moves from {display_name(previous)} to {display_name(person)}.")
     return Answer(f"{task.key} {task.title} is assigned to {display_name(person)}.")

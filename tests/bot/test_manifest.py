@@ -1,12 +1,17 @@
 """manifest.yml and the registered listeners declare exactly the same Slack surface."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot import listeners
+from bot.blocks import task_card
+from bot.blocks.task_card import CardFacts, card_blocks
+from bot.blocks.task_modals import ModalOrigin, blocked_modal, update_modal
 from bot.emulator import DEFAULT_SCOPES
+from rules.vocabulary import TaskStatus
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
 # The manifest must grant at least what the emulated app is granted in the tests.
@@ -34,7 +39,27 @@ def event_type(subscription: str) -> str:
 def test_every_listener_is_declared_in_the_manifest():
     assert set(listeners.SLASH_COMMANDS) == set(manifest_commands())
     assert set(listeners.EVENTS) == {event_type(s) for s in manifest_subscriptions()}
-    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
+    # Buttons and modals reach the bot only with interactivity on (the manifest has no list
+    # of action ids: the next test ties them to the blocks that carry them).
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is bool(
+        listeners.ACTIONS or listeners.VIEWS
+    )
+
+
+def test_every_button_and_modal_has_a_listener_and_every_listener_a_button_or_modal():
+    card = CardFacts(1, "TWR-1", "Pour slab", TaskStatus.ASSIGNED, Decimal(0), assignee="U0BOB")
+    origin = ModalOrigin(1, "C0TOWER", "1764550800.000100")
+    modals = [update_modal("TWR-1", "Pour slab", None, origin), blocked_modal("TWR-1", "x", origin)]
+
+    on_cards = {
+        element["action_id"]
+        for block in card_blocks(card)
+        for element in block.to_dict().get("elements", [])
+        if element.get("type") == "button"
+    }
+
+    assert set(listeners.ACTIONS) == on_cards == set(task_card.BUTTONS)
+    assert set(listeners.VIEWS) == {modal.callback_id for modal in modals}
 
 
 def test_the_manifest_asks_for_the_scopes_and_settings_the_bot_needs():
