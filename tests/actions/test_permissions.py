@@ -1,0 +1,88 @@
+"""Only the assignee, the crew's lead and the project's managers may answer a task's card."""
+
+import sqlalchemy as sa
+
+from rules.vocabulary import UpdateKind
+from storage.models import Update
+from tests.actions.cards import CHANNEL, card_of, later, run_task, site, wait_for_card
+
+__all__ = ["site"]
+
+
+def updates(siteloop) -> list[Update]:
+    with siteloop.runtime.sessions() as session:
+        return list(session.scalars(sa.select(Update).order_by(Update.id)))
+
+
+def crew_card(slack, siteloop):
+    run_task(slack, "add Pour slab L3 @cam crew:Concrete")
+    return card_of(slack, siteloop, "TWR-1")
+
+
+def private_answer(slack, siteloop, user: str) -> str:
+    def shown():
+        later(siteloop, seconds=2)
+        return slack.ephemerals(user=user)
+
+    return slack.wait_for(shown)[-1].rendered
+
+
+def test_it_tells_someone_else_why_and_records_nothing(site, slack):
+    card = crew_card(slack, site)
+
+    slack.driver.click("U0DEE", CHANNEL, card.ts, "task_ack")
+
+    assert private_answer(slack, site, "U0DEE") == (
+        "Only <@U0CAM> (assigned), the Concrete crew's lead and TWR's managers can answer "
+        "TWR-1's card, so nothing was recorded. To report on it, type `/update TWR-1 …`."
+    )
+    assert updates(site) == []
+
+
+def test_it_opens_no_modal_for_someone_else(site, slack):
+    card = crew_card(slack, site)
+
+    slack.driver.click("U0DEE", CHANNEL, card.ts, "task_update")
+
+    assert "can answer TWR-1's card" in private_answer(slack, site, "U0DEE")
+    assert slack.views("U0DEE") == []
+
+
+def test_it_lets_the_crews_lead_and_a_manager_answer(site, slack):
+    card = crew_card(slack, site)
+
+    slack.driver.click("U0BOB", CHANNEL, card.ts, "task_start")
+    slack.driver.click("U0ANN", CHANNEL, card.ts, "task_done")
+
+    assert [(u.kind, u.member_id) for u in updates(site)] == [
+        (UpdateKind.ACK, 2),
+        (UpdateKind.PROGRESS, 2),
+        (UpdateKind.DONE, 1),
+    ]
+    wait_for_card(slack, site, card, "Done · 100%")
+
+
+def test_it_refuses_a_button_naming_another_task(site, slack):
+    card = crew_card(slack, site)
+    run_task(slack, "add Rebar L4")
+    pressed = slack.driver.click("U0CAM", CHANNEL, card.ts, "task_ack")
+    tampered = dict(pressed.body, actions=[dict(pressed.body["actions"][0], value="2")])
+    slack.driver.payload(tampered)
+    unknown = dict(pressed.body, actions=[dict(pressed.body["actions"][0], value="DROP TABLE")])
+
+    slack.driver.payload(unknown)
+
+    assert "doesn't belong to a task card siteloop knows" in private_answer(slack, site, "U0CAM")
+    assert [u.task_id for u in updates(site)] == [1]
+
+
+def test_it_says_when_a_button_has_had_its_moment(site, slack):
+    card = crew_card(slack, site)
+    slack.driver.click("U0CAM", CHANNEL, card.ts, "task_done")
+
+    slack.driver.click("U0CAM", CHANNEL, card.ts, "task_ack")
+
+    assert private_answer(slack, site, "U0CAM") == (
+        "TWR-1 is done: there is nothing left to do on it."
+    )
+    assert [u.kind for u in updates(site)] == [UpdateKind.DONE]
