@@ -54,6 +54,7 @@ def serve(
 ) -> None:
     """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on /slack/events."""
     from bot.service import Service
+    from rules.rulebook import RulebookError
 
     settings = _settings(**({"PORT": port} if port is not None else {}))
     # Listen for SIGTERM before starting, so a stop asked for during start-up is not lost.
@@ -61,7 +62,7 @@ def serve(
     try:
         service = Service(settings)
         service.start()
-    except ConfigError as error:
+    except (ConfigError, RulebookError) as error:
         _fail(str(error), 2)
     except SlackUnavailable as error:
         _fail(str(error), error.exit_code)

@@ -7,7 +7,7 @@ overlap themselves.
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -40,16 +40,12 @@ def start_scheduler(
         },
         timezone="UTC",
     )
+    first_run = datetime.now(UTC) + timedelta(seconds=interval_seconds)
     for name, job in jobs.items():
-        # First run at once, then every interval. APScheduler keeps real time by design: the
-        # injected clock governs what jobs decide, not when the process wakes up.
+        # APScheduler keeps real time by design: the injected clock governs what jobs decide,
+        # not when the process wakes up. The first run comes one interval after start.
         scheduler.add_job(
-            job,
-            "interval",
-            seconds=interval_seconds,
-            id=name,
-            name=name,
-            next_run_time=datetime.now(UTC),
+            job, "interval", seconds=interval_seconds, id=name, name=name, next_run_time=first_run
         )
     scheduler.start()
     log.info(

@@ -13,6 +13,7 @@ from slack_sdk.socket_mode import SocketModeClient
 from bot.app import build_app
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.decisions import load_rules, run_tick
 from bot.delivery import Dispatcher, make_client
 from bot.logs import fields, register_secret
 from bot.runtime import Runtime
@@ -22,6 +23,7 @@ from bot.services import card_hook
 from bot.slack_identity import verify_identity
 from storage import migrate
 from storage.db import is_reachable, make_engine, make_session_factory
+from storage.tick import TickResult
 
 log = logging.getLogger("service")
 
@@ -59,6 +61,7 @@ class Service:
         Raises `SlackUnavailable` when Slack rejects the token or can't be reached.
         """
         settings = self.settings
+        self.rulebook = load_rules(settings.rules_path)  # an invalid rules file stops us here
         engine = make_engine(settings.database_url)
         migrate.upgrade(engine)
         log.info("database ready", extra=fields(database=settings.database_display))
@@ -88,7 +91,7 @@ class Service:
         self.app = build_app(
             runtime=self.runtime, client=client, identity=identity, signing_secret=signing_secret
         )
-        self._scheduler = start_scheduler(settings.tick_seconds, {"heartbeat": self.heartbeat.beat})
+        self._scheduler = start_scheduler(settings.tick_seconds, {"rules": self._scheduled_tick})
         if settings.socket_mode:
             self._start_socket_mode()
         else:
@@ -100,6 +103,24 @@ class Service:
             doorbell=self.runtime.doorbell,
         )
         self.dispatcher.start()
+
+    def tick(self) -> TickResult:
+        """Evaluate the rules now (the scheduler's job; tests call it after moving the clock)."""
+        result = run_tick(self.runtime.sessions, self.rulebook, self.clock.now())
+        if result.ran and (
+            result.messages_queued or result.failed or result.opened or result.resolved
+        ):
+            log.info(result.summary(), extra=fields(failed=",".join(result.failed) or None))
+        if result.messages_queued:
+            self.runtime.doorbell.ring()
+        return result
+
+    def _scheduled_tick(self) -> None:
+        self.heartbeat.beat()
+        try:
+            self.tick()
+        except Exception:  # the next tick tries again; durable state is in the database
+            log.exception("rule tick failed")
 
     @property
     def port(self) -> int:
