@@ -665,9 +665,13 @@ def report_profile(folder: Path, requests: int, top: int = 18) -> None:
             waits[f"{group}: waiting for SQLite's write lock (BEGIN IMMEDIATE)"] += n
         elif "do_commit" in leaf:
             waits[f"{group}: SQLite commit"] += n
-    print("wall time (thread-seconds) in SQLite waits:")
+    # Waitress threads run the event listeners (a command's waitress thread only waits for the
+    # command pool); the outbox thread works for every post.
+    per = {"command": ("/update", requests // 2), "waitress": ("post", requests // 2)}
+    print("wall time in SQLite waits (thread-seconds):")
     for label, n in waits.most_common():
-        print(f"  {n / 100:6.1f} s  {label}  ({1000 * n / 100 / requests:.1f} ms per request)")
+        kind, count = per.get(label.split(":")[0], ("request", requests))
+        print(f"  {n / 100:6.1f} s  {label}  ({1000 * n / 100 / count:.1f} ms per {kind})")
 
 
 def _shares(counter: collections.Counter[str], total: int, top: int = 6) -> str:
