@@ -72,16 +72,24 @@ def serve(
 
 
 @cli.command()
-def demo() -> None:
-    """Run siteloop against the local Slack emulator: no Slack account needed."""
+def demo(
+    seed: Annotated[int, typer.Option(help="Makes the crews' choices repeatable.")] = 7,
+    speed: Annotated[
+        float, typer.Option(help="Pace of the conversation: 0 is as fast as possible.")
+    ] = 1.0,
+    keep: Annotated[
+        Path | None, typer.Option(help="Keep the day's SQLite database at this path.")
+    ] = None,
+) -> None:
+    """Play a day on site against the local Slack emulator: no Slack account needed."""
     import logging
 
     from rich.console import Console
 
     from bot.demo.scenario import run_demo
 
-    logs.configure("text", level=logging.WARNING)
-    raise typer.Exit(run_demo(Console()))
+    logs.configure("text", level=logging.ERROR)  # the transcript is the demo's output
+    raise typer.Exit(run_demo(Console(), seed=seed, speed=speed, keep=keep))
 
 
 class ExportKind(StrEnum):

@@ -14,6 +14,24 @@ from rich.text import Text
 
 from bot.emulator import SlackEmulator
 
+_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
+_EMOJI_CODE = re.compile(r":([a-z0-9_+\-]+):")
+EMOJI = {
+    "white_check_mark": "✅",
+    "hourglass_flowing_sand": "⏳",
+    "warning": "⚠️",
+    "rotating_light": "🚨",
+    "memo": "📝",
+    "construction": "🚧",
+    "no_entry": "⛔",
+    "+1": "👍",
+    "eyes": "👀",
+    "bell": "🔔",
+    "moneybag": "💰",
+}
+# Long bot messages (cards) are shown by their first lines and their buttons.
+_SHOWN_LINES = 4
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 
 
@@ -52,14 +70,23 @@ class Transcript:
         """Print something that happened outside the chat (an HTTP answer, a health check)."""
         self._line(at, "", "", text, "dim")
 
+    def where(self, channel: str) -> str:
+        """Return how people call a conversation: `#tower-a`, `DM with Ann`."""
+        return self._where(channel)
+
+    def seen(self, channel: str, ts: str) -> None:
+        """Mark a message as printed already (what a person typed is shown as they type it)."""
+        self._seen.add(("message", channel, ts))
+
     def show_new(self, at: datetime) -> None:
         """Print every message, private answer and Home tab that appeared since the last call."""
         self.slack.wait_idle()
         for channel in self.channels:
             for message in self.slack.messages(channel):
-                if self._first_time("message", channel, message.ts):
-                    who = "siteloop" if message.bot_id else self._name(message.user or "")
-                    self._line(at, self._where(channel), who, message.rendered, "green")
+                self._show_message(at, channel, message, self._where(channel))
+                if message.reply_count:
+                    for reply in self.slack.thread(channel, message.ts)[1:]:
+                        self._show_message(at, channel, reply, f"{self._where(channel)} (thread)")
         for ephemeral in self.slack.ephemerals():
             if self._first_time("ephemeral", ephemeral.channel, ephemeral.ts):
                 reader = self._name(ephemeral.recipient)
@@ -70,6 +97,18 @@ class Transcript:
                 self._line(
                     at, f"{self._name(view.user)}'s Home tab", "siteloop", view.rendered, "green"
                 )
+
+    def _show_message(self, at: datetime, channel: str, message, where: str) -> None:
+        if self._first_time("message", channel, message.ts):
+            who = "siteloop" if message.bot_id else self._name(message.user or "")
+            text = _compact(message.rendered) if message.bot_id else message.rendered
+            self._line(at, where, who, text, "green" if message.bot_id else "cyan")
+
+    def _readable(self, text: str) -> str:
+        """Return Slack's markup as a person's client shows it: names, channels, emoji."""
+        text = _USER.sub(lambda m: f"@{self._name(m.group(1))}", text)
+        text = _CHANNEL.sub(lambda m: f"#{m.group(2) or self._where(m.group(1)).lstrip('#')}", text)
+        return _EMOJI_CODE.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
 
     def _first_time(self, *key: str) -> bool:
         if key in self._seen:
@@ -94,7 +133,16 @@ class Transcript:
         heading = Text(f"{who}", style=f"bold {style}") if who else Text()
         if where:
             heading.append(f"  {where}", style="dim")
-        body = mrkdwn_to_text(text.strip(), style if style == "dim" else "")
+        body = mrkdwn_to_text(self._readable(text.strip()), style if style == "dim" else "")
         cell = Text.assemble(heading, "\n", body) if who or where else body
         grid.add_row(at.astimezone(self.zone).strftime("%H:%M"), cell)
         self.console.print(grid)
+
+
+def _compact(rendered: str) -> str:
+    """Return a long bot message as its first lines and its buttons, like a collapsed card."""
+    lines = [line for line in rendered.splitlines() if line.strip()]
+    if len(lines) <= _SHOWN_LINES + 1:
+        return "\n".join(lines)
+    buttons = lines[-1] if lines[-1].startswith("[") else ""
+    return "\n".join([*lines[:_SHOWN_LINES], "…", *([buttons] if buttons else [])])
