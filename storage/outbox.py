@@ -283,6 +283,32 @@ def failed_messages(session: Session, project_id: int | None = None) -> list[Out
     return list(session.scalars(query.order_by(OutboxMessage.id)))
 
 
+def of_project(project_id: int, channels: Collection[str] = ()) -> sa.ColumnElement[bool]:
+    """Return the condition on messages of a project: queued for it, or without a project for
+    one of its `channels` (a private note in a linked channel, say)."""
+    return sa.or_(
+        OutboxMessage.project_id == project_id,
+        sa.and_(OutboxMessage.project_id.is_(None), OutboxMessage.target.in_(list(channels))),
+    )
+
+
+def newest(
+    session: Session,
+    limit: int,
+    *,
+    state: OutboxState | None = None,
+    where: sa.ColumnElement[bool] | None = None,
+) -> tuple[list[OutboxMessage], int]:
+    """Return up to `limit` messages, newest first, in `state` and matching `where` if given,
+    and how many match in all (for `siteloop outbox`)."""
+    conditions = [c for c in (where,) if c is not None]
+    if state is not None:
+        conditions.append(OutboxMessage.state == state)
+    total = session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(*conditions)) or 0
+    query = sa.select(OutboxMessage).where(*conditions).order_by(OutboxMessage.id.desc())
+    return list(session.scalars(query.limit(limit))), total
+
+
 def resend(session: Session, message_id: int, now: datetime) -> bool:
     """Make a failed message pending again, due at `now`, with a fresh count of attempts.
 

@@ -7,7 +7,8 @@ Each delivery takes three steps, and no database transaction is open during the 
 2. Send: if an earlier attempt may have reached Slack, look for the post in the conversation
    first (`reconcile.find_posted`); otherwise make the call `render.prepare` describes.
 3. Record: in a second transaction, mark the message sent (channel, ts), retry it later
-   (backoff, `Retry-After`), or failed (a permanent error, or a day of trying).
+   (backoff, `Retry-After`), or failed (a permanent error, or a day of trying); a failure also
+   queues a DM to the project's managers (`failures.summarise`).
 
 If the process dies between 2 and 3, the lease runs out and the next sender reconciles before
 posting, so nothing is sent twice. Decisions use the injected clock; real time only paces the
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import failures
 from bot.delivery.after_sent import run_after_sent
 from bot.delivery.errors import (
     DeliveryError,
@@ -247,15 +249,28 @@ class Dispatcher:
                     outcome_unknown=decision.outcome_unknown or unknown,
                 )
             else:
-                outbox.mark_failed(
-                    session, job.id, finished, self._give_up_reason(decision, error, unknown)
-                )
+                reason = self._give_up_reason(decision, error, unknown)
+                if outbox.mark_failed(session, job.id, finished, reason):
+                    self._summarise_failure(session, job, finished)
         if isinstance(decision, Retry):
             self._log(job, "retry", level=logging.WARNING, error=error.reason, retry_at=decision.at)
         else:
             self._log(job, "failed", level=logging.ERROR, error=decision.reason)
         if error.reason.startswith("unexpected"):
             log.warning("unexpected error delivering outbox %s", job.id, exc_info=exc)
+
+    @staticmethod
+    def _summarise_failure(session: Session, job: Job, now: datetime) -> None:
+        """Queue the DM telling the project's managers, in the transaction marking it failed.
+
+        A fault in building the summary must not undo the failure (the message would be
+        claimed again and again), so it runs in a savepoint and is only logged.
+        """
+        try:
+            with session.begin_nested():
+                failures.summarise(session, job.id, now)
+        except Exception:
+            log.exception("could not summarise the failure of outbox %s", job.id)
 
     @staticmethod
     def _give_up_reason(decision: GiveUp, error: DeliveryError, unknown: bool) -> str:
