@@ -202,7 +202,7 @@ def advise(problem: Problem, place: str, key: str, ids: Sequence[int], error: st
 def build_summary(
     project: Project, failures: Sequence[Failure], total: int, places: Mapping[str, str]
 ) -> Summary:
-    """Return the DM about `failures` (the newest `total` of the project's, maybe fewer listed).
+    """Return the DM about `failures`, the oldest of the `total` the project has since it opened.
 
     places: how to name each target (`<#C…|name>`, `<@U…>`); unknown targets show their id.
     """
@@ -236,7 +236,7 @@ def build_summary(
 
 
 def _what(group: Sequence[Failure], place: str) -> str:
-    """Return e.g. '2 📝 receipts for <#C1|tower-a> (ids 4, 9)'."""
+    """Return e.g. '2 📝 receipts for <#C1|tower-a> (id 4, 9)'."""
     kinds = sorted({_KIND_LABELS.get(f.kind, f.kind.replace("_", " ")) for f in group})
     label = " and ".join(kinds) if len(group) == 1 else " and ".join(f"{k}s" for k in kinds)
     return f"{len(group)} {label} for {place} (id {_ids([f.id for f in group])})"
