@@ -10,16 +10,17 @@ processes on one PostgreSQL (one evaluates, the others return `ran=False` at onc
 twice at the same instant (the second changes nothing). Delivery is separate: the outbox
 dispatcher sends what the tick queued, at each row's `next_attempt_at` (quiet hours).
 
-Until the action layer renders cards, every notification is a plain-text chat.postMessage
-that says what is wrong in numbers and what to do, built here by `compose_messages`, a pure
-function of the tick's `Notice`.
+Every notification is a chat.postMessage that says what is wrong in numbers and what to do,
+built here by `compose_messages`, a pure function of the tick's `Notice`: a complete plain
+text (the notification and fallback), laid out as Block Kit by `bot.blocks.alert_messages` —
+a follow-up for the assignee or the channel, an escalation with Acknowledge · Snooze ·
+Reassign… for leads and managers — and message metadata naming the alert and its people.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,11 +30,13 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.alert_text import alert_message, message_text
+from bot.blocks import alert_messages
+from bot.blocks.alert_messages import alert_blocks
 from bot.clock import Clock as TimeSource
 from bot.config import Settings
-from rules.alerts import NotificationKind
-from rules.grammar_numbers import format_money, format_number
-from rules.rule import Audience, Clock, Via
+from bot.services import alert_delivery  # noqa: F401  (finishes escalations at delivery)
+from rules.rule import Audience, Via
 from rules.rulebook import Rulebook, load_default_rulebook, load_rulebook
 from storage import tick as ticks
 from storage.db import is_reachable, make_engine
@@ -172,12 +175,28 @@ def compose_messages(notice: Notice) -> list[Outgoing]:
     elif notification.via is not Via.DM and routing.channel is not None:
         place = (routing.channel, None)
     if place is None:
-        return [
-            Outgoing(person, message_text(notice, person=person), people=(person,))
-            for person in people
-        ]
+        return [_outgoing(notice, person, None, (person,), person=person) for person in people]
     channel, thread_ts = place
-    return [Outgoing(channel, message_text(notice, mentions=people), thread_ts, tuple(people))]
+    return [_outgoing(notice, channel, thread_ts, tuple(people), mentions=people)]
+
+
+def _outgoing(
+    notice: Notice,
+    target: str,
+    thread_ts: str | None,
+    people: tuple[str, ...],
+    *,
+    mentions: Sequence[str] = (),
+    person: str | None = None,
+) -> Outgoing:
+    """Return one message: its text, its blocks and the metadata naming its alert."""
+    laid_out = alert_message(notice, mentions=mentions, person=person)
+    args = {
+        "blocks": alert_blocks(laid_out),
+        "metadata": alert_messages.metadata(notice.alert_id, notice.notification.target, people),
+    }
+    text = message_text(notice, mentions=mentions, person=person)
+    return Outgoing(target, text, thread_ts, people, args)
 
 
 def _people(target: str, notice: Notice) -> list[str]:
@@ -191,189 +210,3 @@ def _people(target: str, notice: Notice) -> list[str]:
     if target == Audience.CHANNEL:
         return []
     return [target]  # one person, by Slack user id
-
-
-# --- what messages say ------------------------------------------------------------------------
-
-_OPENERS = {
-    NotificationKind.FOLLOW_UP: "",
-    NotificationKind.ESCALATION: "Escalation: ",
-    NotificationKind.REPEAT: "Still unresolved: ",
-    NotificationKind.REMINDER: "Reminder (snooze over): ",
-}
-
-
-def message_text(notice: Notice, *, mentions: Sequence[str] = (), person: str | None = None) -> str:
-    """Return the complete text of one message: who, what is wrong in numbers, what to do.
-
-    `mentions` are people tagged in a channel or thread; `person` is the reader of a DM.
-    """
-    target = notice.notification.target
-    reader_is_assignee = target == Audience.ASSIGNEE
-    tags = " ".join(f"<@{user}>" for user in mentions)
-    opener = _OPENERS[notice.notification.kind]
-    if notice.task is None:
-        sentence = f"{notice.project_key} {notice.project_name} {_project_problem(notice)}."
-    else:
-        who = ""
-        if not reader_is_assignee:
-            who = (
-                f" (assigned to <@{notice.task.assignee_user_id}>)"
-                if (notice.task.assignee_user_id)
-                else " (nobody is assigned)"
-            )
-        sentence = f"{notice.task.key} {notice.task_title}{who} {_task_problem(notice)}."
-    if opener:
-        sentence = " ".join(part for part in (f"{opener}{sentence}", _raised(notice)) if part)
-    direct = person is not None
-    action = _action(notice, reader_is_assignee, direct)
-    return " ".join(part for part in (tags, sentence, action) if part)
-
-
-def _hours(notice: Notice, name: str) -> str | None:
-    value = notice.facts.get(name)
-    return None if value is None else _in_hours(notice, value)
-
-
-def _in_hours(notice: Notice, value: float) -> str:
-    """Return `value` hours as people read them: "11 working hours", "1 hour", "2.5 hours"."""
-    working = notice.rule.clock is Clock.WORKING and not notice.calendar.is_always
-    shown = _number(value, 1)
-    unit = "hour" if shown == "1" else "hours"
-    return f"{shown} working {unit}" if working else f"{shown} {unit}"
-
-
-def _number(value: float, places: int) -> str:
-    return format_number(round(Decimal(str(value)), places))
-
-
-def _task_problem(notice: Notice) -> str:
-    """Return what is wrong with the task, in numbers, from the rule's conditions."""
-    task, facts, rule = notice.task, notice.facts, notice.rule
-    assert task is not None
-    phrases: list[str] = []
-    for name in rule.conditions:
-        if name == "no_update_for" and (hours := _hours(notice, "hours_since_update")):
-            phrases.append(f"has had no update for {hours}")
-        elif name == "unacknowledged_for" and (hours := _hours(notice, "hours_unacknowledged")):
-            phrases.append(f"was assigned {hours} ago and nobody has acknowledged it")
-        elif name == "blocked_for" and (hours := _hours(notice, "hours_blocked")):
-            phrases.append(f"has been blocked for {hours}")
-        elif name in ("overdue", "overdue_by") and rule.when.overdue is not False:
-            if phrase := _late(notice):
-                phrases.append(phrase)
-        elif name == "due_within" and (hours := _hours(notice, "hours_until_due")):
-            finish = (
-                f" (planned finish {task.planned_finish:%a %d %b})" if (task.planned_finish) else ""
-            )
-            phrases.append(f"is due in {hours}{finish}")
-        elif name == "below_percent" and "behind_plan_by" not in rule.conditions:
-            phrases.append(f"is only {_number(facts.get('percent', 0), 1)}% done")
-        elif name == "behind_plan_by" and "planned_percent" in facts:
-            phrases.append(
-                f"is {_number(facts['percent'], 1)}% done where the plan says "
-                f"{_number(facts['planned_percent'], 1)}% by now "
-                f"({_number(facts['behind_by'], 1)} points behind)"
-            )
-        elif name == "cost_overrun_pct" and "actual_cost" in facts:
-            phrases.append(_overrun(notice))
-    if not phrases:
-        phrases.append(f"is {task.status.value.replace('_', ' ')}")
-    return _and(phrases)
-
-
-def _late(notice: Notice) -> str | None:
-    task, facts = notice.task, notice.facts
-    assert task is not None
-    if task.planned_finish is None:
-        return None
-    days = int(facts.get("days_late", 0))
-    finish = f"{task.planned_finish:%a %d %b}"
-    if days >= 1:
-        return f"is {days} day{'s' if days != 1 else ''} past its planned finish ({finish})"
-    hours = _hours(notice, "hours_overdue")
-    return f"is {hours} past its planned finish ({finish})" if hours else f"was due {finish}"
-
-
-def _overrun(notice: Notice) -> str:
-    facts = notice.facts
-
-    def money(name: str) -> str:
-        return format_money(round(Decimal(str(facts[name])), 2), notice.currency)
-
-    spent = f"has cost {money('actual_cost')} against {money('earned_value')} of work done"
-    if "overrun_pct" in facts:
-        return f"{spent} ({_number(facts['overrun_pct'], 1)}% over)"
-    return f"{spent} (no progress recorded yet, budget {money('budget')})"
-
-
-def _project_problem(notice: Notice) -> str:
-    hours = _hours(notice, "hours_silent")
-    return f"has had no report at all for {hours}" if hours else "has gone quiet"
-
-
-def _raised(notice: Notice) -> str:
-    """Return how long ago the alert was first raised, on the rule's clock ("" if just now)."""
-    if notice.rule.clock is Clock.WORKING:
-        span = notice.calendar.working_time_between(notice.opened_at, notice.now)
-    else:
-        span = notice.now - notice.opened_at
-    hours = span / timedelta(hours=1)
-    if round(hours, 1) == 0:
-        return ""
-    return f"First raised {_in_hours(notice, hours)} ago."
-
-
-def _action(notice: Notice, reader_is_assignee: bool, direct: bool) -> str:
-    """Return what the reader can do about it, with the command to type."""
-    key = notice.subject
-    conditions = set(notice.rule.conditions)
-    if notice.task is None:
-        return (
-            "Post today's progress in the project channel; if the site is closed, add the day "
-            "to the calendar's holidays."
-        )
-    if notice.notification.target == Audience.CHANNEL:
-        return f"Whoever is on it: post an update with `/update {key} …`."
-    if not reader_is_assignee:
-        if "blocked_for" in conditions:
-            return "Please clear the blocker or re-plan the work."
-        if conditions & {"overdue", "overdue_by", "due_within"}:
-            return "Please agree a new date or add people."
-        if "cost_overrun_pct" in conditions:
-            return "Please check the costs and progress recorded, and tell the managers why."
-        assignee = notice.task.assignee_user_id
-        return f"Please follow up with <@{assignee}>." if assignee else "Please assign it."
-    here = f"`/update {key} …`" if direct else "here"
-    if "unacknowledged_for" in conditions:
-        if direct:
-            return (
-                f"Acknowledge it with `/update {key} on it`, or tell your crew lead if it is "
-                "not yours."
-            )
-        return "Reply `on it` here to acknowledge it, or tell your crew lead if it is not yours."
-    if "blocked_for" in conditions:
-        return (
-            f"Reply {here} when work resumes (`unblocked`), or say what you are still waiting for."
-        )
-    if conditions & {"overdue", "overdue_by"}:
-        return f"Finish it with `/done {key}`, or agree a new date with your crew lead."
-    if "due_within" in conditions:
-        return (
-            f"Reply {here} with progress; if you need more people or a new date, tell your "
-            "crew lead now."
-        )
-    if "cost_overrun_pct" in conditions:
-        return f"Check the recorded costs and reply {here} with progress (e.g. `60%`)."
-    reply = (
-        f"Reply with `/update {key} 60% formwork done`"
-        if direct
-        else ("Reply here with progress (e.g. `60% formwork done`)")
-    )
-    return f"{reply} or `/blocked {key} reason`."
-
-
-def _and(phrases: list[str]) -> str:
-    if len(phrases) == 1:
-        return phrases[0]
-    return ", ".join(phrases[:-1]) + " and " + phrases[-1]

@@ -79,13 +79,16 @@ from storage.models import (
     Task,
     Update,
 )
-from storage.outbox import POST_MESSAGE, enqueue
+from storage.outbox import POST_MESSAGE, InvalidPayload, payload_problem
 
 log = logging.getLogger("tick")
 
 # pg_try_advisory_lock's key for "the rule tick" ("sitetick" in ASCII, fits a bigint).
 TICK_LOCK_KEY = 0x736974657469636B
-BATCH_SIZE = 500
+# Tasks per transaction: on SQLite a batch holds the write lock while it is decided (~50 ms
+# for 100 tasks), so other writers, such as a slash command recording an update, wait that long
+# at most.
+BATCH_SIZE = 100
 RETRY_AFTER = timedelta(minutes=5)
 _ALL_STATUSES = [status.value for status in TaskStatus]
 
@@ -135,12 +138,17 @@ class Notice:
 @dataclass(frozen=True)
 class Outgoing:
     """One message to queue: a channel id (or a user id, for a DM), its text, its thread, and
-    the people it is for (mentioned in a channel, or the reader of a DM)."""
+    the people it is for (mentioned in a channel, or the reader of a DM).
+
+    `args` are further chat.postMessage arguments (`blocks`, `metadata`): the same message
+    laid out, so two messages are equal when they say the same thing to the same people.
+    """
 
     target: str
     text: str
     thread_ts: str | None = None
     people: tuple[str, ...] = ()
+    args: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 Compose = Callable[[Notice], Sequence[Outgoing]]
@@ -394,10 +402,27 @@ class _Task:
 
 
 @dataclass
+class _Opened:
+    """An alert this tick opens: its row, written with the others of its batch in one INSERT,
+    and the id it got."""
+
+    row: dict[str, Any]
+    id: int | None = None
+
+    @property
+    def opened_at(self) -> datetime:
+        return self.row["opened_at"]
+
+    @property
+    def next_step_at(self) -> datetime | None:
+        return self.row["next_step_at"]
+
+
+@dataclass
 class _Pending:
     """A decision's notifications, to put into words once the alert row has its id."""
 
-    alert: Alert
+    alert: Alert | _Opened
     rule: Rule
     decision: AlertDecision
     verdict: Verdict
@@ -493,6 +518,7 @@ class _Tick:
         tasks = self._read_tasks(session, task_ids)
         alerts = self._open_alerts(session, Alert.task_id.in_(task_ids))
         pending: list[_Pending] = []
+        opened: list[_Opened] = []
         next_checks: list[dict[str, Any]] = []
         for task in tasks:
             project = self.projects[task.project_id]
@@ -506,6 +532,8 @@ class _Tick:
                     continue
                 decided = self._decide(session, alert, rule, verdict, project, task, result)
                 moments.append(decided.alert.next_step_at)
+                if isinstance(decided.alert, _Opened):
+                    opened.append(decided.alert)
                 if decided.decision.notifications:
                     pending.append(decided)
             for orphan in mine.values():  # its rule was removed or switched off
@@ -514,9 +542,9 @@ class _Tick:
             moment = min((m for m in moments if m is not None), default=None)
             if moment != task.next_check_at:
                 next_checks.append({"task_id": task.facts.id, "moment": moment})
-        session.flush()  # new alerts get their ids
-        for item in pending:
-            self._queue(session, item, result)
+        session.flush()  # the alerts that changed
+        _insert_opened(session, opened)
+        self._queue(session, pending, result)
         if next_checks:
             tasks_table = Task.__table__
             session.execute(
@@ -605,21 +633,24 @@ class _Tick:
             session, sa.and_(Alert.project_id == project_id, Alert.task_id.is_(None))
         )
         mine = {alert.rule_id: alert for alert in alerts.get(None, [])}
-        pending = []
+        pending: list[_Pending] = []
+        opened: list[_Opened] = []
         for rule in project.project_rules:
             verdict = evaluate_project(facts, rule, project.calendar, self.now)
             alert = mine.pop(rule.id, None)
             if alert is None and not verdict.fires:
                 continue
             decided = self._decide(session, alert, rule, verdict, project, None, result)
+            if isinstance(decided.alert, _Opened):
+                opened.append(decided.alert)
             if decided.decision.notifications:
                 pending.append(decided)
         for orphan in mine.values():
             self._close(orphan, result)
         result.projects_evaluated += 1
         session.flush()
-        for item in pending:
-            self._queue(session, item, result)
+        _insert_opened(session, opened)
+        self._queue(session, pending, result)
         return result
 
     def _load_projects(self, session: Session, ids: set[int]) -> None:
@@ -692,7 +723,8 @@ class _Tick:
         task: _Task | None,
         result: TickResult,
     ) -> _Pending:
-        """Decide one alert of `rule` and write the outcome to its row (a new one if opened)."""
+        """Decide one alert of `rule`: write the outcome to its row, or describe the row of an
+        alert that opens (inserted with its batch's)."""
         cleared_by = None
         if alert is not None and not verdict.fires:
             cleared_by = _clearing_update(session, alert, task.facts.id if task else None)
@@ -700,125 +732,183 @@ class _Tick:
         decision = decide(
             state, rule, verdict.fires, project.calendar, self.now, cleared_by=cleared_by
         )
-        assert decision.state is not None  # an open alert, or one that opens now
+        state = decision.state
+        assert state is not None  # an open alert, or one that opens now
+        written: Alert | _Opened
         if alert is None:
-            alert = Alert(
-                rule_id=rule.id,
-                project_id=project.id,
-                task_id=task.facts.id if task else None,
-                severity=rule.severity,
-                opened_at=decision.state.opened_at,
+            task_id = task.facts.id if task else None
+            written = _Opened(
+                {
+                    "rule_id": rule.id,
+                    "project_id": project.id,
+                    "task_id": task_id,
+                    "severity": rule.severity,
+                    "opened_at": state.opened_at,
+                    "level": state.level,
+                    "next_step_at": state.next_step_at,
+                    "last_notified_at": state.last_notified_at,
+                    "open_key": Alert.open_key_for(rule.id, project.id, task_id),
+                }
             )
-            session.add(alert)
-        _write_state(alert, decision.state)
+        else:
+            _write_state(alert, state)
+            written = alert
         kinds = {notification.kind for notification in decision.notifications}
         result.opened += Change.OPENED in decision.changes
         result.resolved += Change.RESOLVED in decision.changes
         result.escalated += NotificationKind.ESCALATION in kinds
         result.repeated += bool(kinds & {NotificationKind.REPEAT, NotificationKind.REMINDER})
-        return _Pending(alert, rule, decision, verdict, project, task)
+        return _Pending(written, rule, decision, verdict, project, task)
 
     def _close(self, alert: Alert, result: TickResult) -> None:
         alert.resolved_at = self.now
         alert.next_step_at = None
         result.resolved += 1
 
-    def _queue(self, session: Session, item: _Pending, result: TickResult) -> None:
-        """Put `item`'s notifications into words and queue them, each once."""
-        project, task = item.project, item.task
-        routing = Routing(
-            channel=project.channel,
-            thread=task.thread if task else None,
-            assignee=task.facts.assignee_user_id if task else None,
-            crew_lead=task.facts.crew_lead_user_id if task else None,
-            managers=project.managers,
-        )
-        subject = task.facts.key if task else project.key
-        for notification in item.decision.notifications:
-            notice = Notice(
-                rule=item.rule,
-                notification=notification,
-                alert_id=item.alert.id,
-                opened_at=item.alert.opened_at,
-                now=self.now,
-                project_key=project.key,
-                project_name=project.name,
-                currency=project.currency,
-                calendar=project.calendar,
-                task=task.facts if task else None,
-                task_title=task.title if task else None,
-                facts=item.verdict.facts,
-                routing=routing,
-            )
-            messages = self.compose(notice)
-            if not messages:
-                result.unrouted += 1
-                log.warning(
-                    "nobody to notify for %s on %s (step %d: %s)",
-                    item.rule.id,
-                    subject,
-                    notification.step,
-                    notification.target,
-                    extra={"siteloop_fields": {"rule": item.rule.id, "subject": subject}},
-                )
-            for message in messages:
-                if self._enqueue(session, item, notification, message, task):
-                    result.messages_queued += 1
-                    if self.keep:
-                        result.queued.append(
-                            Queued(
-                                rule_id=item.rule.id,
-                                subject=subject,
-                                step=notification.step,
-                                kind=notification.kind,
-                                notify=notification.target,
-                                via=notification.via.value,
-                                target=message.target,
-                                thread_ts=message.thread_ts,
-                                people=message.people,
-                                at=notification.at,
-                                timezone=project.calendar.timezone,
-                                text=message.text,
-                            )
-                        )
+    def _queue(self, session: Session, items: list[_Pending], result: TickResult) -> None:
+        """Put the notifications of `items` into words and write them to the outbox, each once.
 
-    def _enqueue(
-        self,
-        session: Session,
-        item: _Pending,
-        notification: Notification,
-        message: Outgoing,
-        task: _Task | None,
-    ) -> bool:
-        """Queue one message unless its dedupe key is taken; return whether it was queued.
+        The rows keep `storage.outbox.enqueue`'s contract (payload checked by
+        `payload_problem`, one row per dedupe key) but are written together: one query for
+        the keys already taken, one multi-row INSERT. Both run in the caller's transaction,
+        which holds SQLite's write lock (or, on PostgreSQL, runs under the tick lock), so no
+        other tick can take a key in between; the UNIQUE constraint backs that up.
+        """
+        rows: dict[str, dict[str, Any]] = {}
+        queued: dict[str, Queued] = {}
+        for item in items:
+            for notification in item.decision.notifications:
+                notice = self._notice(item, notification)
+                messages = self.compose(notice)
+                if not messages:
+                    result.unrouted += 1
+                    log.warning(
+                        "nobody to notify for %s on %s (step %d: %s)",
+                        item.rule.id,
+                        notice.subject,
+                        notification.step,
+                        notification.target,
+                        extra={
+                            "siteloop_fields": {"rule": item.rule.id, "subject": notice.subject}
+                        },
+                    )
+                for message in messages:
+                    key, row = self._row(item, notification, message)
+                    rows.setdefault(key, row)
+                    if self.keep:
+                        queued.setdefault(key, _queued(notice, message))
+        if not rows:
+            return
+        taken: set[str] = set()
+        keys = list(rows)
+        for start in range(0, len(keys), 500):
+            taken.update(
+                session.scalars(
+                    sa.select(OutboxMessage.dedupe_key).where(
+                        OutboxMessage.dedupe_key.in_(keys[start : start + 500])
+                    )
+                )
+            )
+        fresh = [row for key, row in rows.items() if key not in taken]
+        if fresh:
+            session.execute(sa.insert(OutboxMessage.__table__), fresh)  # one executemany
+        result.messages_queued += len(fresh)
+        result.queued += [item for key, item in queued.items() if key not in taken]
+
+    def _notice(self, item: _Pending, notification: Notification) -> Notice:
+        project, task = item.project, item.task
+        return Notice(
+            rule=item.rule,
+            notification=notification,
+            alert_id=item.alert.id,
+            opened_at=item.alert.opened_at,
+            now=self.now,
+            project_key=project.key,
+            project_name=project.name,
+            currency=project.currency,
+            calendar=project.calendar,
+            task=task.facts if task else None,
+            task_title=task.title if task else None,
+            facts=item.verdict.facts,
+            routing=Routing(
+                channel=project.channel,
+                thread=task.thread if task else None,
+                assignee=task.facts.assignee_user_id if task else None,
+                crew_lead=task.facts.crew_lead_user_id if task else None,
+                managers=project.managers,
+            ),
+        )
+
+    def _row(
+        self, item: _Pending, notification: Notification, message: Outgoing
+    ) -> tuple[str, dict[str, Any]]:
+        """Return one outbox row for `message`, and its dedupe key.
 
         The key names the alert, step, kind, delivery instant and recipient, so a decision
         replayed at the same instant queues nothing twice — and repeats that quiet hours defer
-        to the same morning go out once.
+        to the same morning go out once. Quiet hours: the row waits until `notification.at`.
         """
         at = notification.at.astimezone(UTC)
         key = (
             f"alert:{item.alert.id}:{notification.step}:{notification.kind.value}:"
             f"{at:%Y-%m-%dT%H:%M:%S.%fZ}:{message.target}"
         )
-        taken = session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
-        if taken is not None:
-            return False
-        row = enqueue(
-            session,
-            kind=notification.kind.value,
-            target=message.target,
-            payload={"method": POST_MESSAGE, "args": {"text": message.text}},
-            now=self.now,
-            thread_ts=message.thread_ts,
-            project_id=item.project.id,
-            task_id=task.facts.id if task else None,
-            alert_id=item.alert.id,
-            dedupe_key=key,
+        payload = {"method": POST_MESSAGE, "args": {**message.args, "text": message.text}}
+        problem = payload_problem(message.target, payload)
+        if problem is not None:
+            raise InvalidPayload(f"{key}: {problem}")
+        return key, {
+            "created_at": self.now,
+            "kind": notification.kind.value,
+            "project_id": item.project.id,
+            "task_id": item.task.facts.id if item.task else None,
+            "alert_id": item.alert.id,
+            "target": message.target,
+            "thread_ts": message.thread_ts,
+            "payload": payload,
+            "state": OutboxState.PENDING,
+            "attempts": 0,
+            "next_attempt_at": max(at, self.now),
+            "dedupe_key": key,
+        }
+
+
+def _queued(notice: Notice, message: Outgoing) -> Queued:
+    notification = notice.notification
+    return Queued(
+        rule_id=notice.rule.id,
+        subject=notice.subject,
+        step=notification.step,
+        kind=notification.kind,
+        notify=notification.target,
+        via=notification.via.value,
+        target=message.target,
+        thread_ts=message.thread_ts,
+        people=message.people,
+        at=notification.at,
+        timezone=notice.calendar.timezone,
+        text=message.text,
+    )
+
+
+def _insert_opened(session: Session, opened: list[_Opened]) -> None:
+    """Insert the alerts a batch opens in one statement, and learn their ids by `open_key`
+    (unique while open), which needs no RETURNING in row order (SQLite has none)."""
+    if not opened:
+        return
+    session.execute(sa.insert(Alert.__table__), [alert.row for alert in opened])
+    keys = [alert.row["open_key"] for alert in opened]
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        ids.update(
+            session.execute(
+                sa.select(Alert.open_key, Alert.id).where(
+                    Alert.open_key.in_(keys[start : start + 500])
+                )
+            ).all()
         )
-        if at > self.now and row.state is OutboxState.PENDING and row.attempts == 0:
-            row.next_attempt_at = at  # quiet hours: held until the recipient's working start
-        return True
+    for alert in opened:
+        alert.id = ids[alert.row["open_key"]]
 
 
 def _state_of(alert: Alert) -> AlertState:
