@@ -6,7 +6,7 @@ update) in the same transaction, so the task row always equals the fold of its l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from rules.task_state import Fact, TaskState, apply, base_state, replay
 from rules.vocabulary import TaskStatus, UpdateKind, UpdateSource
+from storage.alerts import answered_alert
 from storage.models import Project, Task, Update, UpdateRevision
 
 
@@ -56,11 +57,15 @@ def record_update(
 
     A report whose idempotency key is already stored (a retried Slack delivery) changes nothing
     and returns the stored update. Otherwise the update is added, the task's state moves
-    forward, and the project's last report time too.
+    forward, and the project's last report time too. A person's report on a task answers the
+    task's open alert that was last delivered (`storage.alerts.answered_alert`), unless the
+    report names its alert itself: `alert_id` links them, so the time to respond is known.
     """
     existing = find_update(session, report.idempotency_key)
     if existing is not None:
         return existing, False
+    if _answers(report, task):
+        report = replace(report, alert_id=answered_alert(session, task.id))
     update = Update(
         project_id=project.id,
         task_id=task.id if task else None,
@@ -99,7 +104,7 @@ def revise_update(session: Session, update: Update, report: Report, now: datetim
         )
     )
     for name, value in _columns(report).items():
-        if name not in ("idempotency_key", "occurred_at", "member_id", "source"):
+        if name not in ("idempotency_key", "occurred_at", "member_id", "source", "alert_id"):
             setattr(update, name, value)
     update.revision += 1
     update.retracted_at = None  # an edit that names the task again brings its report back
@@ -130,6 +135,16 @@ def live_updates(session: Session, task: Task, limit: int | None = None) -> list
         .order_by(Update.occurred_at.desc(), Update.id.desc())
     )
     return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def _answers(report: Report, task: Task | None) -> bool:
+    """Return whether a report may answer an alert: a person's, on a task, not linked yet."""
+    return (
+        task is not None
+        and report.alert_id is None
+        and report.member_id is not None
+        and report.source not in (UpdateSource.IMPORT, UpdateSource.API)
+    )
 
 
 def _columns(report: Report) -> dict:

@@ -32,6 +32,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import failures
 from bot.delivery.after_sent import run_after_sent
+from bot.delivery.before_send import run_before_send
 from bot.delivery.errors import (
     DeliveryError,
     OutcomeUnknown,
@@ -193,6 +194,7 @@ class Dispatcher:
                     self._record_sent(job, now, *found, outcome="reconciled")
                     return
                 reconciling = False
+            job = run_before_send(self._sessions, self._client, job)  # late content, if any
             call = prepare(job)
             self._pacer.sent(job.target, call.method, max(now, self._clock.now()))
             answer = self._call(call)

@@ -8,8 +8,9 @@ ACTIONS and VIEWS are exactly the buttons and modals siteloop's blocks carry.
 
 from slack_bolt import App
 
-from bot.blocks import task_card, task_modals
+from bot.blocks import alert_messages, task_card, task_modals
 from bot.listeners import (
+    actions_alert,
     actions_task,
     home,
     messages,
@@ -39,13 +40,18 @@ EVENTS = {
     "reaction_removed": reactions.handle,
 }
 
-# Button action id → handler (`block_actions`).
+# Button (or menu) action id → handler (`block_actions`).
 ACTIONS = {
     task_card.ACK: actions_task.handle_press,
     task_card.START: actions_task.handle_press,
     task_card.DONE: actions_task.handle_press,
     task_card.UPDATE: actions_task.handle_form,
     task_card.BLOCKED: actions_task.handle_form,
+    alert_messages.UPDATE: actions_alert.handle_form,  # on follow-ups
+    alert_messages.BLOCKED: actions_alert.handle_form,
+    alert_messages.ACK: actions_alert.handle_press,  # on escalations
+    alert_messages.SNOOZE: actions_alert.handle_press,
+    alert_messages.REASSIGN: actions_alert.handle_press,
 }
 
 # Modal callback id → handler (`view_submission`).

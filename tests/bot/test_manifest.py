@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from bot import listeners
-from bot.blocks import task_card
+from bot.blocks import alert_messages, task_card
+from bot.blocks.alert_messages import AlertMessage, Style, alert_blocks
 from bot.blocks.task_card import CardFacts, card_blocks
 from bot.blocks.task_modals import ModalOrigin, blocked_modal, update_modal
 from bot.emulator import DEFAULT_SCOPES
@@ -51,14 +52,24 @@ def test_every_button_and_modal_has_a_listener_and_every_listener_a_button_or_mo
     origin = ModalOrigin(1, "C0TOWER", "1764550800.000100")
     modals = [update_modal("TWR-1", "Pour slab", None, origin), blocked_modal("TWR-1", "x", origin)]
 
+    alert = [AlertMessage(1, style, "TWR-1 is late.", task_id=1) for style in Style]
     on_cards = {
         element["action_id"]
         for block in card_blocks(card)
         for element in block.to_dict().get("elements", [])
         if element.get("type") == "button"
     }
+    on_alerts = {
+        element["action_id"]
+        for message in alert
+        for block in alert_blocks(message)
+        for element in block.get("elements", [])
+        if "action_id" in element
+    }
 
-    assert set(listeners.ACTIONS) == on_cards == set(task_card.BUTTONS)
+    assert on_cards == set(task_card.BUTTONS)
+    assert on_alerts == set(alert_messages.ACTIONS)
+    assert set(listeners.ACTIONS) == on_cards | on_alerts
     assert set(listeners.VIEWS) == {modal.callback_id for modal in modals}
 
 

@@ -1,0 +1,70 @@
+"""The numbers behind a notification, as the labelled fields its message shows (pure).
+
+They come from the evaluator's own facts (`Verdict.facts`: `hours_since_update`,
+`planned_percent`, …) and the task's, so a message never says more than the rule measured.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rules.grammar_numbers import format_money, format_number
+from rules.rule import Clock
+from storage.tick import Notice
+
+
+def in_hours(notice: Notice, value: float) -> str:
+    """Return `value` hours as people read them: "11 working hours", "1 hour", "2.5 hours"."""
+    working = notice.rule.clock is Clock.WORKING and not notice.calendar.is_always
+    shown = number(value, 1)
+    unit = "hour" if shown == "1" else "hours"
+    return f"{shown} working {unit}" if working else f"{shown} {unit}"
+
+
+def number(value: float, places: int) -> str:
+    """Return `value` rounded to `places`, without trailing zeros: "35", "2.5", "1,500"."""
+    return format_number(round(Decimal(str(value)), places))
+
+
+def alert_numbers(notice: Notice) -> tuple[tuple[str, str], ...]:
+    """Return the (label, value) fields of a notification, in reading order.
+
+    1. How long the condition has held, in the rule's hours (no update, not acknowledged,
+       blocked, past the finish, due in, silent).
+    2. Progress: reported against the plan for today, and how far behind.
+    3. Money: spent against the value of the work done.
+    """
+    facts, task = notice.facts, notice.task
+    shown: list[tuple[str, str]] = []
+
+    def hours(name: str, label: str, suffix: str = "") -> None:
+        if name in facts:
+            shown.append((label, f"{in_hours(notice, facts[name])}{suffix}"))
+
+    hours("hours_since_update", "Last update", " ago")
+    hours("hours_silent", "Last report", " ago")
+    hours("hours_unacknowledged", "Assigned", " ago, not acknowledged")
+    hours("hours_blocked", "Blocked for")
+    if task is not None and task.planned_finish is not None:
+        late = int(facts.get("days_late", 0))
+        finish = f"{task.planned_finish:%a %d %b}"
+        if late >= 1:
+            finish += f" ({late} day{'s' if late != 1 else ''} late)"
+        shown.append(("Planned finish", finish))
+    hours("hours_until_due", "Due in")
+    if "planned_percent" in facts:
+        shown.append(("Plan for today", f"{number(facts['planned_percent'], 1)}%"))
+    if task is not None:
+        shown.append(("Reported", f"{number(facts.get('percent', float(task.percent)), 1)}%"))
+    if "behind_by" in facts and facts["behind_by"] > 0:
+        shown.append(("Behind plan", f"{number(facts['behind_by'], 1)} points"))
+    if "actual_cost" in facts:
+        spent = _money(notice, "actual_cost")
+        shown.append(("Spent", f"{spent} against {_money(notice, 'earned_value')} earned"))
+    if "overrun_pct" in facts:
+        shown.append(("Over by", f"{number(facts['overrun_pct'], 1)}%"))
+    return tuple(shown)
+
+
+def _money(notice: Notice, name: str) -> str:
+    return format_money(round(Decimal(str(notice.facts[name])), 2), notice.currency)
