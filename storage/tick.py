@@ -453,8 +453,11 @@ class _Tick:
             try:
                 with unit() as session:
                     done = self.decide_tasks(session, batch)
+            except sa.exc.OperationalError:
+                raise  # the database is unavailable or locked: no task is to blame; retry later
             except Exception:
                 # Redo the batch one task at a time, so one bad task costs only itself.
+                log.debug("tick batch failed; deciding its tasks one by one", exc_info=True)
                 for task_id in batch:
                     total.add(self._alone(unit, task_id, retry_after))
             else:
