@@ -13,6 +13,7 @@ import typer
 from bot import logs
 from bot.cli_import import import_cli
 from bot.cli_outbox import outbox_cli
+from bot.cli_report import report
 from bot.config import ConfigError, Settings, load_settings
 from bot.slack_identity import SlackUnavailable
 
@@ -30,6 +31,7 @@ rules_cli = typer.Typer(
 cli.add_typer(rules_cli, name="rules")
 cli.add_typer(import_cli, name="import")
 cli.add_typer(outbox_cli, name="outbox")
+cli.command("report")(report)
 
 
 def _fail(message: str, code: int) -> None:

@@ -1,17 +1,18 @@
-"""`/siteloop …`: help, and setting projects up — channels, roles, crews."""
+"""`/siteloop …`: help, setting projects up — channels, roles, crews — and the loop report."""
 
 from sqlalchemy.orm import Session
 
 from bot.blocks.help import help_blocks, help_text
 from bot.listeners.command_runner import answer_command, build_request, command_words
 from bot.replies import Answer
-from bot.services import project_admin
+from bot.services import loop_report, project_admin
 
 SUBCOMMANDS = {
     "setup": project_admin.setup,
     "link": project_admin.link,
     "role": project_admin.role,
     "crew": project_admin.crew,
+    "report": loop_report.report,
 }
 
 

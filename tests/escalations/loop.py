@@ -20,9 +20,9 @@ from tests.actions.cards import CHANNEL, card_of, later, run_task
 SAIGON = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def site_time(day: int, hour: int, minute: int = 0) -> datetime:
+def site_time(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
     """Return a site wall-clock time in the week of Tuesday 1 December 2026."""
-    return datetime(2026, 12, day, hour, minute, tzinfo=SAIGON)
+    return datetime(2026, 12, day, hour, minute, second, tzinfo=SAIGON)
 
 
 def settle(site, slack) -> None:
