@@ -107,6 +107,7 @@ class Result:
     sent: float
     done: float
     problem: str | None = None
+    deferred: bool = False  # a command acked "Recording…", its answer to follow by response_url
 
 
 def command_body(user: str, command: str, text: str, trigger: str) -> bytes:
@@ -256,7 +257,7 @@ def drive(
                 time.sleep(wait)
             headers = signed_headers(request.body, request.content_type)
             sent = time.perf_counter()
-            status, problem = None, None
+            status, problem, deferred = None, None, False
             try:
                 connection.request("POST", EVENTS_PATH, request.body, headers)
                 response = connection.getresponse()
@@ -268,11 +269,13 @@ def drive(
                     answer = json.loads(text).get("text", "")
                     if "Nothing recorded" in answer or "went wrong" in answer:
                         problem = f"refused: {answer[:200]}"
+                    deferred = answer.startswith("⏳")
             except (OSError, http.client.HTTPException, ValueError) as error:
                 problem = f"{type(error).__name__}: {error}"
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-            results[i] = Result(request.kind, status, due, sent, time.perf_counter(), problem)
+            done = time.perf_counter()
+            results[i] = Result(request.kind, status, due, sent, done, problem, deferred)
         connection.close()
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
@@ -840,6 +843,11 @@ def main(argv: list[str] | None = None) -> int:
             for name, ms in (("siteloop", site_cpu), ("bare", bare_cpu), ("bare pbr", pbr_cpu))
         )
     )
+    if deferred := sum(r.deferred for r in site_results):
+        print(
+            f"  siteloop: {deferred} /update acks were the 'Recording…' answer siteloop gives "
+            "when its work is not done in time (the real answer follows by response_url)"
+        )
     ratios = {kind: site[kind].p99 / bare[kind].p99 for kind in site}
     print(
         "ratio siteloop p99 / bare p99 (the target's baseline): "
