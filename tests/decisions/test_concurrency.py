@@ -1,12 +1,17 @@
 """Several processes on one database: exactly one evaluates at a time, nothing is decided twice."""
 
+import re
+import subprocess
+import sys
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from storage.tick import TICK_LOCK_KEY, TickResult
-from tests.decisions.conftest import Site, saigon
+from tests.cli import environment
+from tests.decisions.conftest import Site, rulebook, saigon
 
 SATURDAY_13 = saigon(2026, 12, 5, 13)
 MONDAY_11 = saigon(2026, 12, 7, 11)
@@ -49,3 +54,30 @@ def test_a_tick_steps_aside_while_another_process_holds_the_lock(site: Site, eng
     assert not skipped.ran
     assert skipped.summary() == "tick: skipped, another process is evaluating the rules"
     assert (ran.ran, ran.opened) == (True, 1)
+
+
+def test_two_tick_processes_at_once_decide_each_alert_once(session_factory, database_url, tmp_path):
+    month_ago = datetime.now(UTC) - timedelta(days=30)
+    site = Site(session_factory, rulebook(), since=month_ago)
+    for number in range(40):
+        site.add_task(f"Task {number}", now=month_ago)
+    rules = tmp_path / "rules.yml"
+    rules.write_text(
+        "calendar: {timezone: UTC}\nrules:\n  - id: stalled\n    when: {no_update_for: 8h}\n"
+    )
+    env = environment(tmp_path, DATABASE_URL=database_url, SITELOOP_RULES=str(rules))
+    command = [sys.executable, "-m", "bot", "tick"]
+
+    processes = [
+        subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+
+    assert [process.returncode for process in processes] == [0, 0]
+    opened = [
+        int(re.search(r"alerts (\d+) opened", out).group(1)) for out in outputs if "alerts" in out
+    ]
+    assert sum(opened) == 40, outputs
+    assert len(site.alerts()) == 40
+    assert len({m.dedupe_key for m in site.messages()}) == len(site.messages()) == 40
