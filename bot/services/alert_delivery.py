@@ -76,8 +76,9 @@ def history_of(
 ) -> tuple[History, tuple[str, str] | None] | None:
     """Return what an alert's message about to be sent should recall, and the task's thread.
 
-    Its earlier messages that reached Slack, the last report that answered the alert, and
-    the reader's time zone (else the project's). None when the row names no alert.
+    Its messages decided earlier that reached Slack (not those sent with it to others), the
+    last report that answered the alert, and the reader's time zone (else the project's).
+    None when the row names no alert.
     """
     message = session.get(OutboxMessage, outbox_id)
     alert = session.get(Alert, message.alert_id) if message and message.alert_id else None
@@ -87,7 +88,11 @@ def history_of(
     task = session.get(Task, alert.task_id) if alert.task_id else None
     member = find_member(session, reader)
     zone = ZoneInfo((member.timezone if member else None) or project.timezone)
-    told = tuple(Told(row.sent_at, _where(row)) for row in notifications(session, alert.id))
+    told = tuple(
+        Told(row.sent_at, _where(row))
+        for row in notifications(session, alert.id)
+        if row.created_at < message.created_at  # decided earlier, not its fellow recipients'
+    )
     answer = _last_answer(session, alert.id)
     thread = (task.thread_channel, task.thread_ts) if task and task.thread_ts else None
     history = History(

@@ -166,3 +166,20 @@ def test_a_press_after_the_alert_resolved_changes_nothing(site, slack):
     assert said == "This alert is over: a fresh report cleared it at 13:45. Nothing changed."
     [alert] = alerts(site)
     assert alert.acknowledged_at is None
+
+
+def test_one_managers_acknowledgement_shows_in_every_dm_of_the_alert(site, slack):
+    slack.driver.command("/siteloop", "role @dee manager", user="U0ANN", channel=CHANNEL)
+    escalated_to_bob(site, slack)
+    tick_at(site, slack, site_time(3, 7, 30))
+    [ann] = [m for m in wait_for_dms(site, slack, "U0ANN", 1) if "TWR-1" in m.text]
+    [dee] = [m for m in wait_for_dms(site, slack, "U0DEE", 1) if "TWR-1" in m.text]
+    assert "*Unanswered:* 2 messages" in ann.rendered and "*Unanswered:* 2 messages" in dee.rendered
+    site.clock.set(site_time(3, 7, 45))
+
+    slack.driver.click("U0DEE", dee.channel, dee.ts, "alert_ack")
+
+    for user, dm in (("U0DEE", dee), ("U0ANN", ann)):
+        wait_for_dm(site, slack, user, dm.ts, "Acknowledged by Dee Vo at 07:45.")
+    bob = slack.dms("U0BOB")[0]
+    assert "Acknowledged by Dee Vo" in wait_for_dm(site, slack, "U0BOB", bob.ts, "Dee").rendered
