@@ -8,7 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from rules.vocabulary import Role
+from storage.lookup_cache import forget_after_commit, recall, remember
 from storage.models import Channel, Crew, CrewMember, Member, Project, ProjectRole
+
+_MISSING = object()
 
 
 def find_project(session: Session, key: str) -> Project | None:
@@ -17,10 +20,26 @@ def find_project(session: Session, key: str) -> Project | None:
 
 
 def project_of_channel(session: Session, slack_channel_id: str) -> Project | None:
-    """Return the project a Slack channel is linked to, or None."""
-    return session.scalars(
-        sa.select(Project).join(Channel).where(Channel.slack_channel_id == slack_channel_id)
-    ).first()
+    """Return the project a Slack channel is linked to, or None.
+
+    Every message and command asks this, and links change rarely: the answer is remembered (see
+    `storage.lookup_cache`).
+    """
+    key = ("channel", slack_channel_id)
+    project_id = recall(session, key, _MISSING)
+    if project_id is _MISSING:
+        project_id = session.scalar(
+            sa.select(Channel.project_id).where(Channel.slack_channel_id == slack_channel_id)
+        )
+        remember(session, key, project_id)
+    if project_id is None:
+        return None
+    # The session's identity map holds objects weakly: keep the project for the session's life
+    # so that asking again within a request costs nothing.
+    held = session.info.setdefault("siteloop_projects", {})
+    if project_id not in held:
+        held[project_id] = session.get(Project, project_id)
+    return held[project_id]
 
 
 def create_project(
@@ -30,6 +49,7 @@ def create_project(
     project = Project(key=key.upper(), name=name, timezone=timezone, created_at=now)
     session.add(project)
     session.flush()
+    forget_after_commit(session)  # a new key for `storage.tasks.project_keys`
     set_role(session, project, created_by, Role.MANAGER)
     return project
 
@@ -53,6 +73,7 @@ def link_channel(
     )
     session.add(channel)
     session.flush()
+    forget_after_commit(session)
     return channel
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from rules.vocabulary import TaskStatus
+from storage.lookup_cache import recall, remember
 from storage.models import Project, Task
 
 # Columns a caller may set through create_task's keyword arguments.
@@ -115,8 +116,12 @@ def nearest_keys(session: Session, project: Project, number: int, limit: int = 3
 
 
 def project_keys(session: Session) -> list[str]:
-    """Return every project key in the workspace."""
-    return list(session.scalars(sa.select(Project.key).order_by(Project.key)))
+    """Return every project key in the workspace (remembered for a minute, like channel links)."""
+    keys = recall(session, "project keys", None)
+    if keys is None:
+        keys = tuple(session.scalars(sa.select(Project.key).order_by(Project.key)))
+        remember(session, "project keys", keys)
+    return list(keys)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,10 @@ def install(runtime: Runtime) -> None:
     @event.listens_for(sessions, "before_flush")
     def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
         changed = session.info.setdefault(_CHANGED, set())
-        changed.update(task.id for task in session.dirty if _card_changed(task))
+        # A task without a thread has no card to edit (one on its way is checked on delivery).
+        changed.update(
+            task.id for task in session.dirty if _card_changed(task) and task.thread_ts is not None
+        )
         if any(isinstance(row, OutboxMessage) for row in session.new):
             session.info[cards.OUTBOX_WRITTEN] = True
 
