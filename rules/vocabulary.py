@@ -60,3 +60,4 @@ class OutboxState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    WITHDRAWN = "withdrawn"  # no longer worth sending: the alert behind it resolved first

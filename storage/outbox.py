@@ -321,3 +321,23 @@ def resend(session: Session, message_id: int, now: datetime) -> bool:
         .values(state=OutboxState.PENDING, attempts=0, next_attempt_at=now, claimed_until=None)
     )
     return session.execute(statement).rowcount == 1
+
+
+WITHDRAWN_BECAUSE_RESOLVED = "not sent: the alert resolved before it was due"
+
+
+def withdraw_pending(session: Session, alert_id: int, now: datetime) -> int:
+    """Withdraw the alert's messages still waiting to go out (say, for the recipient's working
+    hours) because the alert resolved; return how many. A message being sent right now (its
+    lease running) goes out: it may already be in Slack."""
+    table = OutboxMessage.__table__
+    withdrawn = session.execute(
+        sa.update(table)
+        .where(
+            table.c.alert_id == alert_id,
+            table.c.state == OutboxState.PENDING,
+            sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
+        )
+        .values(state=OutboxState.WITHDRAWN, last_error=WITHDRAWN_BECAUSE_RESOLVED)
+    )
+    return withdrawn.rowcount or 0

@@ -79,7 +79,7 @@ from storage.models import (
     Task,
     Update,
 )
-from storage.outbox import POST_MESSAGE, InvalidPayload, payload_problem
+from storage.outbox import POST_MESSAGE, InvalidPayload, payload_problem, withdraw_pending
 
 log = logging.getLogger("tick")
 
@@ -756,6 +756,8 @@ class _Tick:
         else:
             _write_state(alert, state)
             written = alert
+            if Change.RESOLVED in decision.changes:
+                withdraw_pending(session, alert.id, self.now)
         kinds = {notification.kind for notification in decision.notifications}
         result.opened += Change.OPENED in decision.changes
         result.resolved += Change.RESOLVED in decision.changes
@@ -766,6 +768,7 @@ class _Tick:
     def _close(self, alert: Alert, result: TickResult) -> None:
         alert.resolved_at = self.now
         alert.next_step_at = None
+        withdraw_pending(sa.orm.object_session(alert), alert.id, self.now)
         result.resolved += 1
 
     def _queue(self, session: Session, items: list[_Pending], result: TickResult) -> None:

@@ -49,3 +49,29 @@ def test_a_fresh_report_resolves_the_alert(siteloop, slack, clock):
     result = siteloop.tick()
 
     assert result.resolved >= 1
+
+
+def test_a_message_waiting_for_working_hours_is_withdrawn_when_the_alert_resolves_first(
+    siteloop, slack, clock
+):
+    setup_project(slack)  # Tuesday 08:00 on site
+    slack.driver.command("/siteloop", "crew Concrete @ann", user="U0ANN", channel="C0TOWER")
+    slack.driver.command(
+        "/task", "add Pour slab L3 @bob crew:Concrete", user="U0ANN", channel="C0TOWER"
+    )
+    slack.driver.command("/update", "TWR-1 started", user="U0BOB", channel="C0TOWER")
+    clock.advance(hours=23, minutes=30)  # Wednesday 07:30: a working day of silence
+    siteloop.tick()  # the follow-up goes to Bob's thread
+    clock.advance(hours=4)  # 11:30, the lunch break: the lead's DM waits for 13:00
+    siteloop.tick()
+
+    clock.advance(minutes=15)
+    slack.driver.command(
+        "/update", "TWR-1 35% sorry, was on the pump", user="U0BOB", channel="C0TOWER"
+    )
+    siteloop.tick()
+    clock.advance(hours=2)  # 13:45: the DM would have been due
+    siteloop.dispatcher.deliver_due(clock.now())
+    slack.wait_idle()
+
+    assert slack.dms("U0ANN") == []
