@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.blocks import task_card
+from bot.blocks import alert_messages, task_card
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.demo.stage import CHANNEL, Stage
@@ -172,6 +172,8 @@ def _play(stage: Stage, rng: random.Random) -> None:
     stage.tick()  # lunch: the manager's message waits for the afternoon shift
     stage.at(2, "13:05")
     stage.tick()
+    stage.at(2, "13:10")
+    stage.click("U0ANN", stage.dm("U0ANN", "TWR-3"), alert_messages.ACK, "Acknowledge")
 
     say("13:20. Dung answers in the thread; the alert resolves with his report.")
     stage.at(2, "13:20")
@@ -182,8 +184,9 @@ def _play(stage: Stage, rng: random.Random) -> None:
     )
     stage.tick()
 
-    say("Wednesday afternoon: the project as Ann sees it.")
+    say("Wednesday afternoon: the project as Ann sees it, and how fast the loop closed.")
     stage.command("U0ANN", "/tasks", "")
+    stage.command("U0ANN", "/siteloop", "report")
 
 
 def _import_schedule(stage: Stage) -> None:

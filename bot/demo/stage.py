@@ -138,6 +138,13 @@ class Stage:
                 return message
         raise LookupError(f"no card for {key} in the channel")
 
+    def dm(self, user: str, mentioning: str) -> Message:
+        """Return the latest message siteloop sent `user` directly that mentions `mentioning`."""
+        for message in reversed(self.slack.dms(user)):
+            if message.bot_id and mentioning in message.text:
+                return message
+        raise LookupError(f"no direct message to {user} about {mentioning}")
+
     def start(self, day_zero: datetime) -> None:
         """Remember the demo's first day (local midnight)."""
         self._day_zero = day_zero.astimezone(self.zone).replace(

@@ -44,7 +44,10 @@ def test_the_transcript_shows_the_whole_loop(demo):
         "/blocked TWR-2 waiting for rebar delivery",
         "TWR-2 Rebar L4 · unblocked",
         "has cost $9,000 against $6,000 of work done",  # over budget
+        "[Acknowledge] on “Escalation: TWR-3",  # the manager acknowledges in her DM
         "TWR: 12 open tasks",  # the project's state at the end
+        "Loop metrics · TWR",  # signal → action → response → resolution
+        "resolved by fresh field data",
     ]:
         assert moment in transcript, moment
 
