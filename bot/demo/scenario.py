@@ -59,7 +59,7 @@ def run_demo(
             slack.connect(f"http://127.0.0.1:{service.port}/slack/events")
             transcript = Transcript(slack, console, SITE_TIMEZONE)
             transcript.channels = [CHANNEL, *(slack.dm_channel(user) for user in PEOPLE)]
-            stage = Stage(service, slack, clock, transcript, pause=0.05 * speed)
+            stage = Stage(service, slack, clock, transcript, pause=0.25 * speed)
             stage.start(DAY_START)
             _play(stage, random.Random(seed))
         finally:
