@@ -13,10 +13,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from slack_sdk.errors import SlackApiError, SlackClientError
-
 from bot.directory import enroll
-from bot.listeners.actions_task import TOO_SLOW
+from bot.listeners.actions_task import TOO_SLOW, open_modal
 from bot.listeners.actions_task import click_of as button_click_of
 from bot.logs import fields
 from bot.replies import UserError
@@ -40,10 +38,7 @@ def handle_form(*, ack, body, client, respond, runtime: Runtime, **_) -> None:
     except UserError as refusal:
         tell(respond, click, str(refusal))
         return
-    try:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-    except (SlackApiError, SlackClientError, OSError) as error:
-        log.warning("could not open a modal", extra=fields(user=click.user, error=str(error)))
+    if not open_modal(client, body, view, click):
         tell(respond, click, TOO_SLOW)
 
 

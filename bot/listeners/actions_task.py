@@ -53,11 +53,18 @@ def handle_form(*, ack, body, client, runtime: Runtime, **_) -> None:
     except UserError as refusal:
         tell(runtime, click, str(refusal))
         return
+    if not open_modal(client, body, view, click):
+        tell(runtime, click, TOO_SLOW)
+
+
+def open_modal(client, body: dict, view, click: Click) -> bool:
+    """Open `view` with the click's trigger; return False (logged) if Slack would not open it."""
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except (SlackApiError, SlackClientError, OSError) as error:
         log.warning("could not open a modal", extra=fields(user=click.user, error=str(error)))
-        tell(runtime, click, TOO_SLOW)
+        return False
+    return True
 
 
 def click_of(body: dict) -> Click:
