@@ -54,6 +54,12 @@ class Received:
         return {k: v[0] for k, v in parse_qs(self.body.decode(), keep_blank_values=True).items()}
 
 
+def _is_event(request: "Received") -> bool:
+    if not request.headers.get("Content-Type", "").startswith("application/json"):
+        return False
+    return json.loads(request.body).get("type") == "event_callback"
+
+
 class FakeBot:
     """A tiny HTTP server standing in for the bot: records requests and answers as told.
 
@@ -99,6 +105,15 @@ class FakeBot:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def latest(self) -> Received:
+        """Return the last command or interaction received.
+
+        A message the test posted comes back to the bot as an event in its own time (as in
+        Slack), so "the last request" would race with it; events are read by other means.
+        """
+        with self.changed:
+            return next(r for r in reversed(self.requests) if not _is_event(r))
 
     def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[Received]:
         """Wait until `count` requests arrived; return them all."""

@@ -206,7 +206,7 @@ def test_a_view_holds_100_blocks(client):
 
 def test_a_modal_with_inputs_needs_a_submit_button(emu, bot, client):
     emu.driver.command("/update", "", user="U_ANN", channel="C_TWR")
-    trigger_id = bot.requests[-1].form()["trigger_id"]
+    trigger_id = bot.latest().form()["trigger_id"]
     field = {
         "type": "input",
         "label": {"type": "plain_text", "text": "Percent"},

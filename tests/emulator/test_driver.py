@@ -80,7 +80,7 @@ def test_a_failing_bot_makes_slack_say_dispatch_failed(emu, bot):
 def test_a_command_in_the_bots_dm_comes_from_the_dm(emu, bot):
     emu.driver.command("/tasks", "mine", user="U_ANN", channel=emu.team.bot_user_id)
 
-    form = bot.requests[-1].form()
+    form = bot.latest().form()
     assert form["channel_id"] == emu.dm_channel("U_ANN") and form["channel_name"] == "directmessage"
 
 
@@ -109,7 +109,7 @@ def test_choosing_in_a_menu_sends_the_option_and_its_state(emu, bot, client):
 
     emu.driver.click("U_BOB", "C_TWR", ts, "snooze", value="1h")
 
-    payload = bot.requests[-1].json()
+    payload = bot.latest().json()
     action = payload["actions"][0]
     assert action["type"] == "static_select" and action["selected_option"]["value"] == "1h"
     block_id = action["block_id"]

@@ -153,7 +153,7 @@ def test_a_click_on_a_message_has_slacks_block_actions_fields(emu, bot, client):
 
     emu.driver.click("U_BOB", "C_TWR", card["ts"], "ack")
 
-    payload = bot.requests[-1].json()
+    payload = bot.latest().json()
     assert set(payload) == set(fixture) | {"token"}
     assert set(payload["user"]) == set(token_fixture["user"])
     assert set(payload["container"]) == set(fixture["container"])
@@ -168,7 +168,7 @@ def test_a_click_on_an_ephemeral_message_has_no_message_body(emu, bot, client):
 
     emu.driver.click("U_BOB", "C_TWR", shown["message_ts"], "ack")
 
-    payload = bot.requests[-1].json()
+    payload = bot.latest().json()
     assert set(payload) == set(fixture) | {"enterprise", "is_enterprise_install"}
     assert payload["container"]["is_ephemeral"] is True
 
@@ -176,12 +176,12 @@ def test_a_click_on_an_ephemeral_message_has_no_message_body(emu, bot, client):
 def test_a_submission_has_slacks_view_submission_fields(emu, bot, client):
     fixture = slack_fixture("interactive_view_submission")["payload"]
     emu.driver.command("/update", "", user="U_ANN", channel="C_TWR")
-    trigger_id = bot.requests[-1].form()["trigger_id"]
+    trigger_id = bot.latest().form()["trigger_id"]
     view_id = client.views_open(trigger_id=trigger_id, view=MODAL)["view"]["id"]
 
     emu.driver.submit_view("U_ANN", view_id, {"hspI": {"maBWU": "test"}})
 
-    payload = bot.requests[-1].json()
+    payload = bot.latest().json()
     assert set(payload) == set(fixture)
     assert set(payload["view"]) == set(fixture["view"])
     assert payload["view"]["state"] == fixture["view"]["state"]

@@ -35,7 +35,7 @@ def respond(url: str, body: dict) -> tuple[int, dict]:
 def command_url(emu, bot) -> str:
     """Run a command as Ann in #tower-a; return its response_url."""
     emu.driver.command("/tasks", "", user="U_ANN", channel="C_TWR")
-    return bot.requests[-1].form()["response_url"]
+    return bot.latest().form()["response_url"]
 
 
 def test_an_answer_is_ephemeral_to_the_person_by_default(emu, command_url):
@@ -78,7 +78,7 @@ def test_replace_original_edits_the_clicked_message(emu, bot, client):
     card = client.chat_postMessage(channel="C_TWR", text="TWR-42", blocks=CARD)["ts"]
     emu.wait_idle()
     emu.driver.click("U_BOB", "C_TWR", card, "ack")
-    url = bot.requests[-1].json()["response_url"]
+    url = bot.latest().json()["response_url"]
 
     respond(url, {"replace_original": True, "text": "TWR-42 acknowledged by <@U_BOB>"})
     emu.wait_idle()
@@ -91,7 +91,7 @@ def test_replace_original_edits_the_clicked_message(emu, bot, client):
 def test_delete_original_removes_the_clicked_message(emu, bot, client):
     card = client.chat_postMessage(channel="C_TWR", text="TWR-42", blocks=CARD)["ts"]
     emu.driver.click("U_BOB", "C_TWR", card, "ack")
-    url = bot.requests[-1].json()["response_url"]
+    url = bot.latest().json()["response_url"]
 
     respond(url, {"delete_original": True})
 
@@ -101,7 +101,7 @@ def test_delete_original_removes_the_clicked_message(emu, bot, client):
 def test_replace_original_on_an_ephemeral_message_edits_it(emu, bot, client):
     shown = client.chat_postEphemeral(channel="C_TWR", user="U_ANN", text="x", blocks=CARD)
     emu.driver.click("U_ANN", "C_TWR", shown["message_ts"], "ack")
-    url = bot.requests[-1].json()["response_url"]
+    url = bot.latest().json()["response_url"]
 
     respond(url, {"replace_original": True, "text": "Thanks!"})
 

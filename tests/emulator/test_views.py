@@ -38,7 +38,7 @@ MODAL = {
 def trigger_for(emu, bot, user: str = "U_ANN") -> str:
     """Run a command as `user` and return the trigger_id Slack sent with it."""
     emu.driver.command("/update", "", user=user, channel="C_TWR")
-    return bot.requests[-1].form()["trigger_id"]
+    return bot.latest().form()["trigger_id"]
 
 
 def error_of(call, **kwargs) -> str:
@@ -95,7 +95,7 @@ def test_a_submission_carries_the_values_with_slacks_state_shapes(emu, bot, clie
 
     emu.driver.submit_view("U_ANN", view_id, {"pct": {"value": "60"}, "crew": {"pick": "rebar"}})
 
-    values = bot.requests[-1].json()["view"]["state"]["values"]
+    values = bot.latest().json()["view"]["state"]["values"]
     assert values["pct"] == {"value": {"type": "plain_text_input", "value": "60"}}
     assert values["crew"]["pick"]["selected_option"]["value"] == "rebar"
     assert emu.views("U_ANN") == []  # an empty ack closes the modal
@@ -167,7 +167,7 @@ def test_clicks_in_a_modal_carry_the_view(emu, bot, client):
 
     emu.driver.click_in_view("U_ANN", view_id, "more")
 
-    payload = bot.requests[-1].json()
+    payload = bot.latest().json()
     assert payload["container"] == {"type": "view", "view_id": view_id}
     assert payload["view"]["id"] == view_id and payload["actions"][0]["action_id"] == "more"
     assert "response_url" not in payload and "message" not in payload
@@ -183,5 +183,5 @@ def test_closing_a_modal_tells_the_bot_only_when_asked_to(emu, bot, client):
     emu.driver.close_view("U_ANN", noisy)
 
     assert len(bot.requests) == sent_before + 1
-    assert bot.requests[-1].json()["type"] == "view_closed"
+    assert bot.latest().json()["type"] == "view_closed"
     assert emu.views("U_ANN") == []
