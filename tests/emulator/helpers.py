@@ -178,3 +178,20 @@ class SocketBot:
             if not self.changed.wait_for(lambda: len(self.requests) >= count, timeout):
                 raise TimeoutError(f"only {len(self.requests)} of {count} envelopes arrived")
             return list(self.requests)
+
+
+# A one-input modal (a percent) that several tests open.
+PERCENT_MODAL = {
+    "type": "modal",
+    "callback_id": "update",
+    "title": {"type": "plain_text", "text": "Update"},
+    "submit": {"type": "plain_text", "text": "Save"},
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "pct",
+            "label": {"type": "plain_text", "text": "Percent"},
+            "element": {"type": "plain_text_input", "action_id": "value"},
+        }
+    ],
+}

@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.emulator import SlackEmulator
 from tests.emulator.helpers import NO_ACK, SocketBot
+from tests.emulator.helpers import PERCENT_MODAL as MODAL
 
 CARD = [
     {
@@ -22,20 +23,6 @@ CARD = [
         ],
     }
 ]
-MODAL = {
-    "type": "modal",
-    "callback_id": "update",
-    "title": {"type": "plain_text", "text": "Update"},
-    "submit": {"type": "plain_text", "text": "Save"},
-    "blocks": [
-        {
-            "type": "input",
-            "block_id": "pct",
-            "label": {"type": "plain_text", "text": "Percent"},
-            "element": {"type": "plain_text_input", "action_id": "value"},
-        }
-    ],
-}
 
 
 def open_error(emu, token: str) -> str:

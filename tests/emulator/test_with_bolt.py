@@ -9,6 +9,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
+from tests.emulator.helpers import PERCENT_MODAL as MODAL
+
 CARD = [
     {
         "type": "section",
@@ -21,20 +23,6 @@ CARD = [
         },
     }
 ]
-MODAL = {
-    "type": "modal",
-    "callback_id": "update",
-    "title": {"type": "plain_text", "text": "Update"},
-    "submit": {"type": "plain_text", "text": "Save"},
-    "blocks": [
-        {
-            "type": "input",
-            "block_id": "pct",
-            "label": {"type": "plain_text", "text": "Percent"},
-            "element": {"type": "plain_text_input", "action_id": "value"},
-        }
-    ],
-}
 
 
 class _Quiet(WSGIRequestHandler):
