@@ -3,12 +3,13 @@
 import logging
 import time
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from bot import listeners
-from bot.logs import fields
+from bot.inbox import INBOX_STAGE, LISTENER_ERROR, Inbox
+from bot.logs import describe_request, fields, request_ids
 from bot.runtime import Runtime
 
 log = logging.getLogger("request")
@@ -20,6 +21,7 @@ def build_app(
     client: WebClient,
     identity: AuthorizeResult,
     signing_secret: str | None,
+    inbox: Inbox | None = None,
 ) -> App:
     """Return the Bolt app with every listener registered.
 
@@ -29,33 +31,55 @@ def build_app(
         identity: the bot's identity, verified once at start (see `slack_identity`).
         signing_secret: HTTP mode's request-signing secret; None in Socket Mode, where the
             socket itself is authenticated and there is no signature to check.
+        inbox: where events are stored and answered before their listeners run (see
+            `bot.inbox`); without one, events are processed before Slack is answered.
     """
-    app = App(
+    app = LoggedApp(
         client=client,
         signing_secret=signing_secret,
         request_verification_enabled=signing_secret is not None,
         authorize=lambda **_: identity,
         token_verification_enabled=False,
-        # Answer Slack only once the listener has stored what it was told: a crash before that
-        # means no 2xx, so Slack retries (events) or the person sees the failure (commands), and
-        # retries are de-duplicated by idempotency keys. Listeners never call Slack in this path
-        # except to answer; what the bot says goes through the outbox.
+        # Answer Slack only once what it told us is stored: a crash before that means no 2xx, so
+        # Slack retries (events) or the person sees the failure (commands), and retries are
+        # de-duplicated by idempotency keys. Events are stored as they come, in the inbox; a
+        # command's listener stores the report itself, since its answer is the confirmation.
+        # Listeners never call Slack in this path except to answer; what the bot says goes
+        # through the outbox.
         process_before_response=True,
         logger=logging.getLogger("bolt"),
     )
-    app.middleware(_log_request)
+    if inbox is not None:
+        app.middleware(inbox.accept)
     app.middleware(_drop_nul_characters)
+    app.error(_listener_failed)
     listeners.register(app, runtime)
     return app
 
 
-def _log_request(body: dict, next) -> None:
-    started = time.perf_counter()
-    try:
-        next()
-    finally:
+class LoggedApp(App):
+    """Bolt's app, logging one line per request: what it was, whose, and how long it took."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        response = super().dispatch(req)
         elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-        log.info(describe_request(body), extra=fields(**request_ids(body), ms=elapsed_ms))
+        log.info(
+            describe_request(req.body),
+            extra=fields(
+                **request_ids(req.body),
+                status=response.status,
+                inbox=req.context.get(INBOX_STAGE),
+                ms=elapsed_ms,
+            ),
+        )
+        return response
+
+
+def _listener_failed(error: Exception, request, logger) -> None:
+    # Bolt answers 500 (Slack retries events); the inbox's worker reads the error to keep it.
+    logger.exception(f"listener failed: {type(error).__name__}: {error}", exc_info=error)
+    request.context[LISTENER_ERROR] = error
 
 
 def _drop_nul_characters(body: dict, next) -> None:
@@ -74,28 +98,3 @@ def _scrub_nul(value):
     elif isinstance(value, str) and "\x00" in value:
         return value.replace("\x00", "")
     return value
-
-
-def describe_request(body: dict) -> str:
-    """Return a short name for a Slack request: `command /update`, `event message`, …"""
-    if "command" in body:
-        return f"command {body['command']}"
-    if body.get("type") == "event_callback":
-        event = body.get("event", {})
-        subtype = event.get("subtype")
-        return f"event {event.get('type')}" + (f"/{subtype}" if subtype else "")
-    if body.get("type") == "block_actions":
-        actions = body.get("actions") or [{}]
-        return f"action {actions[0].get('action_id')}"
-    return str(body.get("type", "request"))
-
-
-def request_ids(body: dict) -> dict[str, str | None]:
-    """Return the ids that let a person find a request again: team, channel, user, event."""
-    event = body.get("event") or {}
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
-    channel = (
-        body.get("channel_id") or event.get("channel") or (body.get("channel") or {}).get("id")
-    )
-    user = body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id")
-    return {"team": team, "channel": channel, "user": user, "event_id": body.get("event_id")}

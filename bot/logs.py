@@ -87,3 +87,28 @@ def configure(log_format: Literal["text", "json"], level: int = logging.INFO) ->
     # Library chatter that would drown the one-line-per-request log.
     for noisy in ("waitress.queue", "apscheduler.executors", "apscheduler.scheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def describe_request(body: dict) -> str:
+    """Return a short name for a Slack request: `command /update`, `event message`, …"""
+    if "command" in body:
+        return f"command {body['command']}"
+    if body.get("type") == "event_callback":
+        event = body.get("event", {})
+        subtype = event.get("subtype")
+        return f"event {event.get('type')}" + (f"/{subtype}" if subtype else "")
+    if body.get("type") == "block_actions":
+        actions = body.get("actions") or [{}]
+        return f"action {actions[0].get('action_id')}"
+    return str(body.get("type", "request"))
+
+
+def request_ids(body: dict) -> dict[str, str | None]:
+    """Return the ids that let a person find a request again: team, channel, user, event."""
+    event = body.get("event") or {}
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    channel = (
+        body.get("channel_id") or event.get("channel") or (body.get("channel") or {}).get("id")
+    )
+    user = body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id")
+    return {"team": team, "channel": channel, "user": user, "event_id": body.get("event_id")}

@@ -15,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.decisions import load_rules, run_tick
 from bot.delivery import Dispatcher, make_client
+from bot.inbox import Inbox
 from bot.logs import fields, register_secret
 from bot.runtime import Runtime
 from bot.scheduler import Heartbeat, start_scheduler
@@ -54,6 +55,8 @@ class Service:
         self._scheduler = None
         # Delivers the outbox; producers ring `runtime.doorbell` (or call `dispatcher.wake()`).
         self.dispatcher: Dispatcher | None = None
+        # Stored events waiting for their listeners (see bot.inbox).
+        self.inbox: Inbox | None = None
 
     def start(self, port: int | None = None) -> None:
         """Migrate the database, verify the bot token, then start the scheduler and the server.
@@ -85,12 +88,18 @@ class Service:
             clock=self.clock,
         )
         card_hook.install(self.runtime)  # assignment cards follow their tasks (one hook)
+        self.inbox = Inbox(self.runtime)
         signing_secret = (
             None if settings.socket_mode else settings.slack_signing_secret.get_secret_value()
         )
         self.app = build_app(
-            runtime=self.runtime, client=client, identity=identity, signing_secret=signing_secret
+            runtime=self.runtime,
+            client=client,
+            identity=identity,
+            signing_secret=signing_secret,
+            inbox=self.inbox,
         )
+        self.inbox.start(self.app)  # first, events a stopped process left unprocessed
         self._scheduler = start_scheduler(settings.tick_seconds, {"rules": self._scheduled_tick})
         if settings.socket_mode:
             self._start_socket_mode()
@@ -146,6 +155,8 @@ class Service:
             self._http.stop(grace_seconds)
         if self._socket is not None:
             self._socket.close()
+        if self.inbox is not None:
+            self.inbox.stop(grace_seconds)  # nothing new arrives: finish what was accepted
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         if self.dispatcher is not None:

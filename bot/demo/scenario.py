@@ -57,6 +57,8 @@ def run_demo(
         service.start(port=0)
         try:
             slack.connect(f"http://127.0.0.1:{service.port}/slack/events")
+            # Events are answered before they are processed; the scene waits for their effect.
+            slack.deliverer.settle = service.inbox.settle
             transcript = Transcript(slack, console, SITE_TIMEZONE)
             transcript.channels = [CHANNEL, *(slack.dm_channel(user) for user in PEOPLE)]
             stage = Stage(service, slack, clock, transcript, pause=0.25 * speed)

@@ -10,7 +10,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +122,9 @@ class Deliverer:
         self.bot_url: str | None = None
         self.socket: SocketMode | None = None
         self.log: list[Delivery] = []
+        # Called after each event delivery, once Slack would stop retrying: a test harness sets
+        # it to wait until the bot has processed what it acknowledged (see `bot.inbox`).
+        self.settle: Callable[[], None] | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
 
@@ -172,6 +175,8 @@ class Deliverer:
             reply = self._attempt(delivery, raw, content_type, signing, headers)
             reply.retry_num, reply.retry_reason = attempt, reason
             delivery.replies.append(reply)
+        if kind == "event" and self.settle is not None:
+            self.settle()
         return delivery
 
     def _attempt(

@@ -1,6 +1,7 @@
 """The data model: SQLAlchemy 2 typed models for everything siteloop stores (see DESIGN.md)."""
 
 from storage.models.base import Base
+from storage.models.inbox import InboxEvent
 from storage.models.loop import Alert, OutboxMessage
 from storage.models.project import Channel, Crew, CrewMember, Member, Project, ProjectRole
 from storage.models.work import Task, Update, UpdateRevision
@@ -11,6 +12,7 @@ __all__ = [
     "Channel",
     "Crew",
     "CrewMember",
+    "InboxEvent",
     "Member",
     "OutboxMessage",
     "Project",

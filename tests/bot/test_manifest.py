@@ -1,5 +1,6 @@
 """manifest.yml and the registered listeners declare exactly the same Slack surface."""
 
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def test_every_declared_command_is_answered(siteloop, slack, command):
 
 
 @pytest.mark.parametrize("subscription", manifest_subscriptions())
-def test_every_declared_event_is_handled(siteloop, slack, subscription):
+def test_every_declared_event_is_handled(siteloop, slack, subscription, caplog):
     kind = event_type(subscription)
     event = {"type": kind, "user": "U0ANN", "event_ts": "1764550800.000100"}
     if kind == "message":
@@ -100,12 +101,18 @@ def test_every_declared_event_is_handled(siteloop, slack, subscription):
     if kind == "app_home_opened":
         event |= {"tab": "home", "channel": slack.dm_channel("U0ANN")}
 
-    delivery = slack.driver.event(event)
+    with caplog.at_level(logging.INFO, logger="inbox"):
+        delivery = slack.driver.event(event)
 
     assert delivery.status == 200
+    # Processed: no failure, and a listener was found.
+    assert [r.getMessage() for r in caplog.records if r.name == "inbox"] == []
 
 
-def test_an_undeclared_event_is_not_handled(siteloop, slack):
-    delivery = slack.driver.event({"type": "channel_created", "channel": {"id": "C9", "name": "x"}})
+def test_an_undeclared_event_is_acknowledged_and_logged_as_unhandled(siteloop, slack, caplog):
+    with caplog.at_level(logging.WARNING, logger="inbox"):
+        delivery = slack.driver.event({"type": "channel_created", "channel": {"id": "C9"}})
 
-    assert delivery.status == 404
+    assert delivery.status == 200  # stored: Slack must not retry it
+    ours = [r.getMessage() for r in caplog.records if r.name == "inbox"]
+    assert ours == ["no listener for event channel_created"]

@@ -20,6 +20,7 @@ def socket_siteloop(slack, app_database_url, clock) -> Iterator[Service]:
     service = Service(settings, clock=clock, host="127.0.0.1")
     service.start()
     slack.wait_for(lambda: slack.socket_mode.connected)
+    slack.deliverer.settle = service.inbox.settle
     try:
         yield service
     finally:

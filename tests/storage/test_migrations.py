@@ -79,12 +79,25 @@ def test_it_creates_the_schema_in_an_empty_sqlite_file(tmp_path):
 
     engine = make_engine(f"sqlite:///{path}")
     try:
-        assert current_revision(engine) == head_revision() == "0001"
+        assert current_revision(engine) == head_revision() == "0002"
         assert set(sa.inspect(engine).get_table_names()) == set(Base.metadata.tables) | {
             "alembic_version"
         }
     finally:
         engine.dispose()
+
+
+def test_a_database_of_the_first_release_upgrades_in_place(empty_engine):
+    upgrade(empty_engine, "0001")
+    with empty_engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO members (slack_user_id) VALUES ('U0ANN')"))
+
+    upgrade(empty_engine)
+
+    assert current_revision(empty_engine) == head_revision()
+    assert schema_differences(empty_engine, Base.metadata) == []
+    with empty_engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT slack_user_id FROM members")) == "U0ANN"
 
 
 def test_it_does_nothing_when_upgraded_twice(engine):

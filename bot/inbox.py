@@ -1,0 +1,226 @@
+"""Events are answered as soon as they are stored, then processed in arrival order.
+
+Slack waits 3 s for an event's 200 and retries when it doesn't come. Recording a report takes
+far longer than storing its envelope (the grammar, the task's refold, the author's profile from
+`users.info`), so the request path only inserts the envelope (`storage.inbox.accept`, one
+statement) and answers. One worker thread then runs the usual listeners on it through Bolt's
+own dispatch, so a listener can't tell a queued event from a live one.
+
+Nothing is lost: an event is stored before Slack is told, and a process that dies before
+processing it leaves it leased; when the lease runs out any process's sweep runs it. Nothing is
+done twice: the envelope is unique by `event_id`, and the listeners are idempotent (updates are
+keyed by channel and ts) for the rare event that is processed again after a crash.
+
+Slash commands and button clicks are not queued: their answer is what the person sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections import deque
+from datetime import timedelta
+
+from slack_bolt import App, BoltRequest, BoltResponse
+
+from bot.logs import describe_request, fields, request_ids
+from bot.runtime import Runtime
+from storage import inbox
+from storage.db import session_scope
+
+log = logging.getLogger("inbox")
+
+# Context key marking the worker's own dispatch of a stored event (it must not be stored again).
+REPLAY = "siteloop_inbox_replay"
+# Context key saying, for the request log, what the inbox did with an event: "stored" (answered,
+# to be processed), "duplicate" (a delivery already stored) or "processed" (the worker's run).
+INBOX_STAGE = "siteloop_inbox"
+# Context key where the app's error handler leaves a failed listener's exception.
+LISTENER_ERROR = "siteloop_listener_error"
+
+
+class Inbox:
+    """The event inbox of one process: a Bolt middleware that accepts, and a worker thread.
+
+    Args:
+        runtime: the database and clock.
+        max_attempts: how many times a failing event is tried before it is given up (logged).
+        retry_after: the pause after a first failure; it doubles with each further one.
+        sweep_seconds: how often the worker looks for events left by a process that died.
+    """
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        max_attempts: int = 5,
+        retry_after: timedelta = timedelta(seconds=30),
+        sweep_seconds: float = 30.0,
+    ) -> None:
+        self.runtime = runtime
+        self.max_attempts = max_attempts
+        self.retry_after = retry_after
+        self.sweep_seconds = sweep_seconds
+        self._app: App | None = None
+        self._queue: deque[tuple[int, str]] = deque()
+        self._changed = threading.Condition()
+        self._unfinished = 0  # queued or being processed
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    # The request path
+
+    def accept(self, req: BoltRequest, next) -> BoltResponse | None:
+        """Bolt middleware: store an event delivery, queue it, and answer Slack at once."""
+        body = req.body
+        if body.get("type") != "event_callback" or req.context.get(REPLAY):
+            return next()
+        raw = req.raw_body or json.dumps(body)
+        event_id = body.get("event_id") or _content_key(raw)
+        with self.runtime.engine.begin() as connection:
+            event_pk = inbox.accept(connection, str(event_id), raw, self.runtime.clock.now())
+        if event_pk is not None:  # None: a retry of an event already stored
+            self._put(event_pk, raw)
+        req.context[INBOX_STAGE] = "duplicate" if event_pk is None else "stored"
+        return BoltResponse(status=200, body="")
+
+    def _put(self, event_pk: int, raw: str) -> None:
+        with self._changed:
+            self._queue.append((event_pk, raw))
+            self._unfinished += 1
+            self._changed.notify_all()
+
+    # The worker
+
+    def start(self, app: App) -> None:
+        """Start processing with `app`'s listeners, beginning with events left from before."""
+        self._app = app
+        self._sweep_safely()  # before the thread, so that `settle()` right after start waits
+        self._thread = threading.Thread(target=self._run, name="inbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, grace_seconds: float = 10.0) -> None:
+        """Finish the events queued (for up to `grace_seconds`), then stop.
+
+        Call it once nothing new can arrive. Events still queued after the grace period are
+        released, so the next process to start runs them.
+        """
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+        if self._thread is not None:
+            self._thread.join(grace_seconds)
+        with self._changed:
+            left = [event_pk for event_pk, _ in self._queue]
+            self._queue.clear()
+        if left:
+            with session_scope(self.runtime.sessions) as session:
+                inbox.release(session, left)
+            log.warning("events left for the next start", extra=fields(count=len(left)))
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every event accepted so far is processed; TimeoutError after `timeout`."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._unfinished == 0, timeout):
+                raise TimeoutError(f"{self._unfinished} events still unprocessed after {timeout} s")
+
+    def sweep(self) -> int:
+        """Queue the events whose lease ran out (their process died); return how many.
+
+        Also forgets events done more than a day ago.
+        """
+        now = self.runtime.clock.now()
+        taken = []
+        with session_scope(self.runtime.sessions) as session:
+            inbox.prune(session, now)
+            for event_pk in inbox.sweep_ids(session, now):
+                body = inbox.claim(session, event_pk, now)
+                if body is not None:
+                    taken.append((event_pk, body))
+        for event_pk, body in taken:
+            self._put(event_pk, body)
+        if taken:
+            log.info("picked up events left unprocessed", extra=fields(count=len(taken)))
+        return len(taken)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._queue or self._stopping, self.sweep_seconds)
+                if not self._queue:
+                    if self._stopping:
+                        return
+                    item = None
+                else:
+                    item = self._queue.popleft()
+            if item is None:
+                self._sweep_safely()
+                continue
+            try:
+                self._process(*item)
+            finally:
+                with self._changed:
+                    self._unfinished -= 1
+                    self._changed.notify_all()
+
+    def _sweep_safely(self) -> None:
+        try:
+            self.sweep()
+        except Exception:  # the database is away: the next sweep tries again
+            log.exception("inbox sweep failed")
+
+    def _process(self, event_pk: int, raw: str) -> None:
+        error = self._dispatch(raw)
+        now = self.runtime.clock.now()
+        try:
+            with session_scope(self.runtime.sessions) as session:
+                if error is None:
+                    inbox.mark_done(session, event_pk, now)
+                    return
+                attempt = inbox.attempts_of(session, event_pk) + 1
+                if attempt >= self.max_attempts:
+                    inbox.give_up(session, event_pk, now, error)
+                else:
+                    retry_at = now + self.retry_after * 2 ** (attempt - 1)
+                    inbox.retry_later(session, event_pk, error, retry_at)
+        except Exception:  # still leased: swept up again when the lease runs out
+            log.exception("could not record an event's outcome", extra=fields(inbox_id=event_pk))
+            return
+        if attempt >= self.max_attempts:
+            log.error(
+                "event given up",
+                extra=fields(inbox_id=event_pk, attempts=attempt, error=error),
+            )
+        else:
+            log.warning(
+                "event failed, will retry",
+                extra=fields(inbox_id=event_pk, attempt=attempt, retry_at=retry_at.isoformat()),
+            )
+
+    def _dispatch(self, raw: str) -> str | None:
+        """Run the listeners on a stored envelope; return what went wrong, or None."""
+        assert self._app is not None, "start() first"
+        try:
+            body = json.loads(raw)
+            # Socket Mode's form of a request: already authenticated, so no signature to check.
+            context = {REPLAY: True, INBOX_STAGE: "processed"}
+            request = BoltRequest(body=body, mode="socket_mode", context=context)
+            response = self._app.dispatch(request)
+        except Exception as error:  # not JSON, or a failure outside any listener
+            log.exception("event could not be processed")
+            return f"{type(error).__name__}: {error}"
+        if response.status >= 500:
+            error = request.context.get(LISTENER_ERROR)
+            return f"{type(error).__name__}: {error}" if error else f"status {response.status}"
+        if response.status == 404:  # not in the manifest: Slack should not have sent it
+            log.warning(
+                f"no listener for {describe_request(body)}", extra=fields(**request_ids(body))
+            )
+        return None
+
+
+def _content_key(raw: str) -> str:
+    """Return a stable key for an envelope that lacks Slack's `event_id`."""
+    return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()[:40]

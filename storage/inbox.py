@@ -1,0 +1,119 @@
+"""The inbox: Slack events stored before Slack hears "got it", then processed by a worker.
+
+The request path calls `accept` (one INSERT, leased to the accepting process) and answers
+Slack; the worker (`bot.inbox`) runs the listeners, then `mark_done`, or `retry_later` /
+`give_up` when they fail. `sweep_ids` + `claim` recover events whose lease ran out: their
+process died between answering Slack and processing them.
+
+Time always comes in as `now`; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from storage.models import InboxEvent
+
+# How long an accepting process has to process its event before anyone else may.
+LEASE = timedelta(minutes=2)
+# Done events are kept this long: Slack retries a delivery within minutes, never after a day.
+KEEP_DONE = timedelta(days=1)
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def accept(connection: Connection, event_id: str, body: str, now: datetime) -> int | None:
+    """Store an event delivery, leased to the caller; return its id, or None if already stored.
+
+    One statement (INSERT … ON CONFLICT DO NOTHING on `event_id`), so a retry of an event that
+    is already here, processed or not, changes nothing.
+    """
+    insert = _INSERTS[connection.dialect.name](InboxEvent)
+    statement = (
+        insert.values(event_id=event_id, received_at=now, body=body, claimed_until=now + LEASE)
+        .on_conflict_do_nothing(index_elements=[InboxEvent.event_id])
+        .returning(InboxEvent.id)
+    )
+    return connection.execute(statement).scalar()
+
+
+def _claimable(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        InboxEvent.done_at.is_(None),
+        sa.or_(InboxEvent.claimed_until.is_(None), InboxEvent.claimed_until < now),
+    )
+
+
+def sweep_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
+    """Return up to `limit` ids of unprocessed events nobody holds a lease on, oldest first."""
+    query = sa.select(InboxEvent.id).where(_claimable(now)).order_by(InboxEvent.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def claim(session: Session, event_pk: int, now: datetime) -> str | None:
+    """Lease one unprocessed, unleased event to the caller; return its body, or None if taken.
+
+    A conditional UPDATE: of two processes sweeping at once, exactly one wins the event.
+    """
+    statement = (
+        sa.update(InboxEvent)
+        .where(InboxEvent.id == event_pk, _claimable(now))
+        .values(claimed_until=now + LEASE)
+    )
+    if session.execute(statement).rowcount != 1:
+        return None
+    return session.scalar(sa.select(InboxEvent.body).where(InboxEvent.id == event_pk))
+
+
+def mark_done(session: Session, event_pk: int, now: datetime) -> None:
+    """Record that the event's listeners ran to completion."""
+    _finish(session, event_pk, done_at=now, claimed_until=None, last_error=None)
+
+
+def retry_later(session: Session, event_pk: int, error: str, at: datetime) -> None:
+    """Count a failed attempt; the event is swept up again from `at`."""
+    _finish(session, event_pk, claimed_until=at, last_error=error)
+
+
+def give_up(session: Session, event_pk: int, now: datetime, error: str) -> None:
+    """Count a last failed attempt and stop trying, keeping `error` for whoever investigates."""
+    _finish(session, event_pk, done_at=now, claimed_until=None, last_error=error)
+
+
+def _finish(session: Session, event_pk: int, **values: object) -> None:
+    session.execute(
+        sa.update(InboxEvent)
+        .where(InboxEvent.id == event_pk)
+        .values(attempts=InboxEvent.attempts + 1, **values)
+    )
+
+
+def attempts_of(session: Session, event_pk: int) -> int:
+    """Return how many times the event's processing has been tried and finished."""
+    return session.scalar(sa.select(InboxEvent.attempts).where(InboxEvent.id == event_pk)) or 0
+
+
+def backlog(session: Session) -> int:
+    """Return how many events are accepted but not yet processed (or given up)."""
+    query = sa.select(sa.func.count()).select_from(InboxEvent).where(InboxEvent.done_at.is_(None))
+    return session.scalar(query) or 0
+
+
+def prune(session: Session, now: datetime) -> int:
+    """Delete events done for longer than `KEEP_DONE`; return how many."""
+    statement = sa.delete(InboxEvent).where(InboxEvent.done_at < now - KEEP_DONE)
+    return session.execute(statement).rowcount
+
+
+def release(session: Session, event_pks: list[int]) -> None:
+    """Give up the caller's lease on events it will not process (it is stopping)."""
+    session.execute(
+        sa.update(InboxEvent)
+        .where(InboxEvent.id.in_(event_pks), InboxEvent.done_at.is_(None))
+        .values(claimed_until=None)
+    )

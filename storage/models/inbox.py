@@ -1,0 +1,38 @@
+"""The inbox: Slack events stored before Slack is told they arrived, processed right after."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, Instant
+
+
+class InboxEvent(Base):
+    """One Slack event delivery, kept from its acknowledgement until its listener has run.
+
+    Slack's 200 means "stored here": the envelope is inserted, unique by Slack's `event_id`
+    (so a retried delivery is stored once), then a worker runs the listeners on it. The process
+    that accepts an event leases it (`claimed_until`) while its worker gets to it; a lease that
+    runs out means that process died, and any process's sweep picks the event up again.
+
+    `done_at` is set once the event is processed, or given up after repeated failures, in
+    which case `last_error` keeps the reason. Done rows stay a day to recognise late retries.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id"),
+        sa.Index(None, "done_at", "claimed_until"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+    __repr_attrs__ = ("id", "event_id", "attempts", "claimed_until", "done_at")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(64))
+    received_at: Mapped[datetime] = mapped_column(Instant)
+    body: Mapped[str] = mapped_column(sa.Text)  # the envelope's JSON, exactly as Slack sent it
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    claimed_until: Mapped[datetime | None] = mapped_column(Instant)
+    done_at: Mapped[datetime | None] = mapped_column(Instant)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
