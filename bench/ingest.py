@@ -28,9 +28,11 @@ of the answer, so a slow server is charged for the requests that had to wait for
 connection (coordinated omission). The time from the actual send (`svc`) is printed too, and
 each server's CPU time per request (from /proc), the figure least moved by other processes.
 
-After the run the siteloop database must hold exactly 2N updates, N from commands and N from
-channel posts, with 2N distinct idempotency keys. The exit status is 0 when every target and
-that check pass, 1 otherwise.
+siteloop answers an event once its envelope is stored and records the report right after (its
+inbox), so after the run the bench waits for the inbox to drain and prints how long after the
+last answer that was; the CPU figure includes that work. The database must then hold exactly 2N
+updates, N from commands and N from channel posts, with 2N distinct idempotency keys. The exit
+status is 0 when every target and that check pass, 1 otherwise.
 
 `--profile DIR` samples the siteloop process with py-spy (when installed) during the load and
 prints where its CPU goes (samples holding the GIL, by thread, package and siteloop function)

@@ -66,7 +66,7 @@ class Inbox:
         self._app: App | None = None
         self._queue: deque[tuple[int, str]] = deque()
         self._changed = threading.Condition()
-        self._unfinished = 0  # queued or being processed
+        self._held: set[int] = set()  # ids queued or being processed here
         self._stopping = False
         self._thread: threading.Thread | None = None
 
@@ -89,7 +89,7 @@ class Inbox:
     def _put(self, event_pk: int, raw: str) -> None:
         with self._changed:
             self._queue.append((event_pk, raw))
-            self._unfinished += 1
+            self._held.add(event_pk)
             self._changed.notify_all()
 
     # The worker
@@ -115,6 +115,8 @@ class Inbox:
         with self._changed:
             left = [event_pk for event_pk, _ in self._queue]
             self._queue.clear()
+            self._held.difference_update(left)
+            self._changed.notify_all()
         if left:
             with session_scope(self.runtime.sessions) as session:
                 inbox.release(session, left)
@@ -123,8 +125,8 @@ class Inbox:
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until every event accepted so far is processed; TimeoutError after `timeout`."""
         with self._changed:
-            if not self._changed.wait_for(lambda: self._unfinished == 0, timeout):
-                raise TimeoutError(f"{self._unfinished} events still unprocessed after {timeout} s")
+            if not self._changed.wait_for(lambda: not self._held, timeout):
+                raise TimeoutError(f"{len(self._held)} events still unprocessed after {timeout} s")
 
     def sweep(self) -> int:
         """Queue the events whose lease ran out (their process died); return how many.
@@ -136,6 +138,8 @@ class Inbox:
         with session_scope(self.runtime.sessions) as session:
             inbox.prune(session, now)
             for event_pk in inbox.sweep_ids(session, now):
+                if event_pk in self._held:  # queued here already: its lease ran out in the queue
+                    continue
                 body = inbox.claim(session, event_pk, now)
                 if body is not None:
                     taken.append((event_pk, body))
@@ -162,7 +166,7 @@ class Inbox:
                 self._process(*item)
             finally:
                 with self._changed:
-                    self._unfinished -= 1
+                    self._held.discard(item[0])
                     self._changed.notify_all()
 
     def _sweep_safely(self) -> None:

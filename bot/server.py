@@ -111,7 +111,10 @@ def _run_in_loop(server: BaseWSGIServer, thunk: Callable[[], object]) -> None:
         finally:
             done.set()
 
-    server.trigger.pull_trigger(call)
+    try:
+        server.trigger.pull_trigger(call)
+    except OSError:  # the loop has ended and closed its trigger: nothing else runs there now
+        call()
     done.wait(5)
 
 

@@ -150,21 +150,34 @@ class Service:
         }
 
     def stop(self, grace_seconds: float = 10.0) -> None:
-        """Stop taking requests, finish those in flight, stop the scheduler, close the database."""
-        if self._http is not None:
-            self._http.stop(grace_seconds)
-        if self._socket is not None:
-            self._socket.close()
-        if self.inbox is not None:
-            self.inbox.stop(grace_seconds)  # nothing new arrives: finish what was accepted
-        if self._scheduler is not None and self._scheduler.running:
-            self._scheduler.shutdown(wait=True)
-        if self.dispatcher is not None:
-            self.dispatcher.stop(grace_seconds)  # finishes the message in flight
-        for thread in self._threads:
-            thread.join(grace_seconds)
-        self.runtime.engine.dispose()
+        """Stop taking requests, finish those in flight and the events accepted, stop the
+        scheduler and the dispatcher, close the database.
+
+        Every step runs even if one before it failed (logged), so no thread outlives the stop.
+        """
+        steps = [
+            ("HTTP server", self._http and (lambda: self._http.stop(grace_seconds))),
+            ("Socket Mode connection", self._socket and self._socket.close),
+            # Nothing new arrives now: finish what was accepted.
+            ("inbox", self.inbox and (lambda: self.inbox.stop(grace_seconds))),
+            ("scheduler", self._scheduler and self._stop_scheduler),
+            # Finishes the message in flight.
+            ("dispatcher", self.dispatcher and (lambda: self.dispatcher.stop(grace_seconds))),
+            ("threads", lambda: [thread.join(grace_seconds) for thread in self._threads]),
+            ("database", self.runtime.engine.dispose),
+        ]
+        for name, step in steps:
+            if not step:
+                continue
+            try:
+                step()
+            except Exception:
+                log.exception(f"stopping the {name} failed")
         log.info("stopped")
+
+    def _stop_scheduler(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
 
     def _start_http(self, port: int) -> None:
         self._http = HttpServer(make_wsgi_app(self.app, self.health), host=self.host, port=port)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,6 +42,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"factory": _GatedConnection, **kwargs.get("connect_args", {})}
         engine = sa.create_engine(parsed, **kwargs)
         _configure_sqlite(engine)
         return engine
@@ -47,9 +50,72 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     return sa.create_engine(parsed, **kwargs)
 
 
+class _WriteGate:
+    """One SQLite database's writers in this process, queued on a lock.
+
+    SQLite makes a writer that finds the database locked sleep and retry (1, 2, 5 … 100 ms), so
+    a busy process's writers miss each other's commits by tens of milliseconds. Queued here, the
+    next writer starts the moment the previous one commits. Other processes still meet SQLite's
+    busy timeout, and a thread already writing on another connection doesn't queue (it would
+    wait for itself): SQLite's own lock decides for it, as it would without the gate.
+    """
+
+    def __init__(self, timeout_seconds: float) -> None:
+        self.timeout_seconds = timeout_seconds
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+
+    def enter(self) -> bool:
+        """Wait for this process's other writers; return whether the caller now holds the gate."""
+        if self._owner == threading.get_ident():
+            return False
+        if not self._lock.acquire(timeout=self.timeout_seconds):
+            return False  # a writer is stuck: let SQLite's busy timeout answer
+        self._owner = threading.get_ident()
+        return True
+
+    def leave(self) -> None:
+        self._owner = None
+        self._lock.release()
+
+
+class _GatedConnection(sqlite3.Connection):
+    """A sqlite3 connection that leaves its engine's write gate once its transaction ends."""
+
+    gate: _WriteGate | None = None
+    holds_gate = False
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._leave_gate()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._leave_gate()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._leave_gate()
+
+    def _leave_gate(self) -> None:
+        if self.holds_gate and self.gate is not None:
+            self.holds_gate = False
+            self.gate.leave()
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    gate = _WriteGate(SQLITE_BUSY_TIMEOUT_MS / 1000)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, _GatedConnection):
+            dbapi_connection.gate = gate
         # Let SQLAlchemy emit BEGIN itself (below) instead of the sqlite3 module's legacy
         # transaction control, which starts transactions late and never for SELECT or DDL.
         dbapi_connection.isolation_level = None
@@ -67,6 +133,9 @@ def _configure_sqlite(engine: Engine) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
         if mode not in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE"):
             raise ValueError(f"{SQLITE_BEGIN} must be IMMEDIATE, DEFERRED or EXCLUSIVE: {mode!r}")
+        dbapi_connection = connection.connection.dbapi_connection
+        if mode != "DEFERRED" and isinstance(dbapi_connection, _GatedConnection):
+            dbapi_connection.holds_gate = gate.enter()
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 

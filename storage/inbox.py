@@ -25,6 +25,8 @@ LEASE = timedelta(minutes=2)
 KEEP_DONE = timedelta(days=1)
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Inbox rows are never loaded as objects, so updates need not look for them in the session.
+_PLAIN = {"synchronize_session": False}
 
 
 def accept(connection: Connection, event_id: str, body: str, now: datetime) -> int | None:
@@ -64,6 +66,7 @@ def claim(session: Session, event_pk: int, now: datetime) -> str | None:
         sa.update(InboxEvent)
         .where(InboxEvent.id == event_pk, _claimable(now))
         .values(claimed_until=now + LEASE)
+        .execution_options(**_PLAIN)
     )
     if session.execute(statement).rowcount != 1:
         return None
@@ -90,6 +93,7 @@ def _finish(session: Session, event_pk: int, **values: object) -> None:
         sa.update(InboxEvent)
         .where(InboxEvent.id == event_pk)
         .values(attempts=InboxEvent.attempts + 1, **values)
+        .execution_options(**_PLAIN)
     )
 
 
@@ -106,7 +110,11 @@ def backlog(session: Session) -> int:
 
 def prune(session: Session, now: datetime) -> int:
     """Delete events done for longer than `KEEP_DONE`; return how many."""
-    statement = sa.delete(InboxEvent).where(InboxEvent.done_at < now - KEEP_DONE)
+    statement = (
+        sa.delete(InboxEvent)
+        .where(InboxEvent.done_at < now - KEEP_DONE)
+        .execution_options(**_PLAIN)
+    )
     return session.execute(statement).rowcount
 
 
@@ -116,4 +124,5 @@ def release(session: Session, event_pks: list[int]) -> None:
         sa.update(InboxEvent)
         .where(InboxEvent.id.in_(event_pks), InboxEvent.done_at.is_(None))
         .values(claimed_until=None)
+        .execution_options(**_PLAIN)
     )

@@ -59,3 +59,14 @@ def test_new_connections_are_refused_once_stopping(slow_server):
 
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_a_stopped_server_can_be_stopped_again(slow_server):
+    server, _entered, release, serving = slow_server
+    release.set()
+    server.stop(grace_seconds=1)
+    serving.join(5)
+
+    server.stop(grace_seconds=1)  # its event loop is gone: nothing left to close, no error
+
+    assert not serving.is_alive()
