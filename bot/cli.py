@@ -12,6 +12,7 @@ import typer
 
 from bot import logs
 from bot.cli_import import import_cli
+from bot.cli_inbox import inbox_cli
 from bot.cli_outbox import outbox_cli
 from bot.cli_report import report
 from bot.config import ConfigError, Settings, load_settings
@@ -31,6 +32,7 @@ rules_cli = typer.Typer(
 cli.add_typer(rules_cli, name="rules")
 cli.add_typer(import_cli, name="import")
 cli.add_typer(outbox_cli, name="outbox")
+cli.add_typer(inbox_cli, name="inbox")
 cli.command("report")(report)
 
 

@@ -3,7 +3,7 @@
 The request path calls `accept` (one INSERT, leased to the accepting process) and answers
 Slack; the worker (`bot.inbox`) runs the listeners, then `mark_done`, or `retry_later` /
 `give_up` when they fail. `sweep_ids` + `claim` recover events whose lease ran out: their
-process died between answering Slack and processing them.
+process died between answering Slack and processing them. `newest` and `retry` are for admins.
 
 Time always comes in as `now`; nothing here reads the clock.
 """
@@ -109,10 +109,13 @@ def backlog(session: Session) -> int:
 
 
 def prune(session: Session, now: datetime) -> int:
-    """Delete events done for longer than `KEEP_DONE`; return how many."""
+    """Delete events processed longer than `KEEP_DONE` ago; return how many.
+
+    Events given up are kept until someone retries them (`retry`).
+    """
     statement = (
         sa.delete(InboxEvent)
-        .where(InboxEvent.done_at < now - KEEP_DONE)
+        .where(InboxEvent.done_at < now - KEEP_DONE, InboxEvent.last_error.is_(None))
         .execution_options(**_PLAIN)
     )
     return session.execute(statement).rowcount
@@ -126,3 +129,37 @@ def release(session: Session, event_pks: list[int]) -> None:
         .values(claimed_until=None)
         .execution_options(**_PLAIN)
     )
+
+
+def is_given_up(event: InboxEvent) -> bool:
+    """Return whether processing the event was given up (it keeps its last error)."""
+    return event.done_at is not None and event.last_error is not None
+
+
+def newest(
+    session: Session, limit: int, *, given_up_only: bool = False
+) -> tuple[list[InboxEvent], int]:
+    """Return up to `limit` events, newest first, and how many there are in all."""
+    where = (
+        sa.and_(InboxEvent.done_at.is_not(None), InboxEvent.last_error.is_not(None))
+        if given_up_only
+        else sa.true()
+    )
+    total = session.scalar(sa.select(sa.func.count()).select_from(InboxEvent).where(where)) or 0
+    query = sa.select(InboxEvent).where(where).order_by(InboxEvent.id.desc()).limit(limit)
+    return list(session.scalars(query)), total
+
+
+def retry(session: Session, event_pk: int) -> bool:
+    """Make a given-up event due again with all its attempts; False if it was not given up."""
+    statement = (
+        sa.update(InboxEvent)
+        .where(
+            InboxEvent.id == event_pk,
+            InboxEvent.done_at.is_not(None),
+            InboxEvent.last_error.is_not(None),
+        )
+        .values(done_at=None, claimed_until=None, attempts=0)
+        .execution_options(**_PLAIN)
+    )
+    return session.execute(statement).rowcount == 1

@@ -111,3 +111,18 @@ def test_done_events_are_forgotten_after_a_day(engine, session_factory):
     with session_scope(session_factory) as session:
         assert inbox.prune(session, NOW + inbox.KEEP_DONE + timedelta(seconds=1)) == 1
     assert row(session_factory, old) is None and row(session_factory, recent) is not None
+
+
+def test_events_given_up_are_kept_until_retried(engine, session_factory):
+    event_pk = accept(engine)
+    with session_scope(session_factory) as session:
+        inbox.give_up(session, event_pk, NOW, "SlackApiError: internal_error")
+
+    with session_scope(session_factory) as session:
+        assert inbox.prune(session, NOW + timedelta(days=30)) == 0
+        assert inbox.retry(session, event_pk) is True
+        assert inbox.retry(session, event_pk) is False  # no longer given up
+    again = row(session_factory, event_pk)
+    assert (again.done_at, again.claimed_until, again.attempts) == (None, None, 0)
+    with session_scope(session_factory) as session:
+        assert inbox.sweep_ids(session, NOW) == [event_pk]
