@@ -18,11 +18,13 @@ The timeline, on the rule's clock (working hours by default):
 
 Quiet hours: a notification is delivered at once if the recipient is within working hours (by
 their calendar, else the project's) or the rule is critical; otherwise its `at` is their next
-working start, and the delivery side holds it until then.
+working start, and the delivery side holds it until then. A DM's reader keeps the project's
+hours on their own clock (`personal_calendar`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -242,6 +244,21 @@ def _notification(
         kind=kind,
         at=deliver_at(now, rule.severity, calendars.get(target, calendar)),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def personal_calendar(project: Calendar, timezone: str | None) -> Calendar:
+    """Return the working time a person reading a DM keeps: the project's working days and
+    hours (and holidays) on their own clock, so a manager abroad is not woken at night.
+
+    `timezone` is their Slack timezone; None, unknown or the project's own gives the project's.
+    """
+    if not timezone or timezone == project.timezone:
+        return project
+    try:
+        return replace(project, timezone=timezone)
+    except ValueError:  # not a timezone this machine knows
+        return project
 
 
 def deliver_at(now: datetime, severity: Severity, recipient: Calendar) -> datetime:

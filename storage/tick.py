@@ -60,6 +60,8 @@ from rules.alerts import (
     Notification,
     NotificationKind,
     decide,
+    deliver_at,
+    personal_calendar,
 )
 from rules.calendar import Calendar
 from rules.evaluator import Verdict, evaluate_project, evaluate_task
@@ -782,27 +784,31 @@ class _Tick:
         """
         rows: dict[str, dict[str, Any]] = {}
         queued: dict[str, Queued] = {}
-        for item in items:
-            for notification in item.decision.notifications:
-                notice = self._notice(item, notification)
-                messages = self.compose(notice)
-                if not messages:
-                    result.unrouted += 1
-                    log.warning(
-                        "nobody to notify for %s on %s (step %d: %s)",
-                        item.rule.id,
-                        notice.subject,
-                        notification.step,
-                        notification.target,
-                        extra={
-                            "siteloop_fields": {"rule": item.rule.id, "subject": notice.subject}
-                        },
-                    )
-                for message in messages:
-                    key, row = self._row(item, notification, message)
-                    rows.setdefault(key, row)
-                    if self.keep:
-                        queued.setdefault(key, _queued(notice, message))
+        composed = [
+            (item, notification, notice, self.compose(notice))
+            for item in items
+            for notification in item.decision.notifications
+            for notice in (self._notice(item, notification),)
+        ]
+        timezones = _timezones(session, {m.target for *_, ms in composed for m in ms})
+        for item, notification, notice, messages in composed:
+            if not messages:
+                result.unrouted += 1
+                log.warning(
+                    "nobody to notify for %s on %s (step %d: %s)",
+                    item.rule.id,
+                    notice.subject,
+                    notification.step,
+                    notification.target,
+                    extra={"siteloop_fields": {"rule": item.rule.id, "subject": notice.subject}},
+                )
+            for message in messages:
+                calendar = personal_calendar(item.project.calendar, timezones.get(message.target))
+                at = deliver_at(self.now, item.rule.severity, calendar)
+                key, row = self._row(item, notification, message, at)
+                rows.setdefault(key, row)
+                if self.keep:
+                    queued.setdefault(key, _queued(notice, message, at, calendar.timezone))
         if not rows:
             return
         taken: set[str] = set()
@@ -846,15 +852,15 @@ class _Tick:
         )
 
     def _row(
-        self, item: _Pending, notification: Notification, message: Outgoing
+        self, item: _Pending, notification: Notification, message: Outgoing, at: datetime
     ) -> tuple[str, dict[str, Any]]:
-        """Return one outbox row for `message`, and its dedupe key.
+        """Return one outbox row for `message`, due `at`, and its dedupe key.
 
         The key names the alert, step, kind, delivery instant and recipient, so a decision
         replayed at the same instant queues nothing twice — and repeats that quiet hours defer
-        to the same morning go out once. Quiet hours: the row waits until `notification.at`.
+        to the same morning go out once.
         """
-        at = notification.at.astimezone(UTC)
+        at = at.astimezone(UTC)
         key = (
             f"alert:{item.alert.id}:{notification.step}:{notification.kind.value}:"
             f"{at:%Y-%m-%dT%H:%M:%S.%fZ}:{message.target}"
@@ -879,7 +885,18 @@ class _Tick:
         }
 
 
-def _queued(notice: Notice, message: Outgoing) -> Queued:
+def _timezones(session: Session, targets: set[str]) -> dict[str, str]:
+    """Return the Slack timezone of each target that is a known person (DMs keep their hours)."""
+    people = [target for target in targets if target[:1] in ("U", "W")]
+    if not people:
+        return {}
+    query = sa.select(Member.slack_user_id, Member.timezone).where(
+        Member.slack_user_id.in_(people), Member.timezone.is_not(None)
+    )
+    return {user: zone for user, zone in session.execute(query)}
+
+
+def _queued(notice: Notice, message: Outgoing, at: datetime, timezone: str) -> Queued:
     notification = notice.notification
     return Queued(
         rule_id=notice.rule.id,
@@ -891,8 +908,8 @@ def _queued(notice: Notice, message: Outgoing) -> Queued:
         target=message.target,
         thread_ts=message.thread_ts,
         people=message.people,
-        at=notification.at,
-        timezone=notice.calendar.timezone,
+        at=at,
+        timezone=timezone,
         text=message.text,
     )
 

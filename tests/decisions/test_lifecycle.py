@@ -1,8 +1,11 @@
 """The alert lifecycle as the tick stores it: open, escalate, acknowledge, snooze, resolve."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from rules.vocabulary import UpdateKind
+from storage.db import session_scope
+from storage.models import Member
 from storage.tick import tick
 from tests.decisions.conftest import TUESDAY_8, Site, rulebook, saigon, utc
 
@@ -245,3 +248,37 @@ def test_nobody_to_notify_skips_the_step(site: Site):
 
     assert (result.opened, result.unrouted, result.messages_queued) == (1, 1, 0)
     assert site.messages() == []
+
+
+DM_RULES = QUIET_RULES.replace("notify: assignee, via: thread", "notify: crew_lead, via: dm")
+
+
+def lead_in_london(session_factory) -> Site:
+    """The site with its crew lead, Ann, working from London (7 hours behind the site)."""
+    site = Site(session_factory, rulebook(DM_RULES.replace("SEVERITY", "warning")))
+    with session_scope(session_factory) as session:
+        session.get(Member, site.ann.id).timezone = "Europe/London"
+    return site
+
+
+def test_a_dm_goes_out_when_its_reader_is_at_work_though_the_site_has_gone_home(
+    session_factory,
+):
+    site = lead_in_london(session_factory)
+    site.add_task(now=TUESDAY_8)
+
+    site.tick(saigon(2026, 12, 1, 20))  # 13:00 in London
+
+    [message] = site.messages()
+    assert (message.target, message.next_attempt_at) == ("U0ANN", utc(saigon(2026, 12, 1, 20)))
+
+
+def test_a_dm_waits_for_its_readers_morning_though_the_site_is_at_work(session_factory):
+    site = lead_in_london(session_factory)
+    site.add_task(now=TUESDAY_8)
+
+    site.tick(saigon(2026, 12, 2, 10))  # 03:00 in London
+
+    [message] = site.messages()
+    london_7 = datetime(2026, 12, 2, 7, tzinfo=ZoneInfo("Europe/London"))
+    assert (message.target, message.next_attempt_at) == ("U0ANN", london_7.astimezone(UTC))
