@@ -1,6 +1,7 @@
 """Dispatch benchmark: how close the outbox drains to what Slack's posting limits allow.
 
-    .venv/bin/python -m bench.dispatch [--messages N] [--channels C] [--database URL]
+    .venv/bin/python -m bench.dispatch [--messages N] [--channels C] [--latency S] [--senders K]
+                                       [--database URL]
 
 1. Start the local Slack emulator enforcing Slack's limits (chat.postMessage paced per channel
    at 1 message/s with a burst of 3, the method tiers) and add C channels with the bot in them.
@@ -46,6 +47,7 @@ from slack_sdk import WebClient
 
 from bot.clock import SystemClock
 from bot.delivery import Dispatcher
+from bot.delivery.dispatcher import DEFAULT_SENDERS
 from bot.emulator import SlackEmulator
 from bot.runtime import Doorbell
 from rules.vocabulary import OutboxState
@@ -71,6 +73,7 @@ class Figures:
     in_order: bool
     exactly_once: bool
     latency: float = 0.0
+    senders: int = 1
 
     @property
     def ratio(self) -> float:
@@ -118,8 +121,15 @@ def wait_until_drained(sessions, timeout: float) -> None:
     raise TimeoutError(f"the outbox did not drain in {timeout:.0f} s")
 
 
-def run(messages: int, channels: int, database_url: str, latency: float = 0.0) -> Figures:
-    """Run one drain and return what was measured (`latency`: seconds added to every post)."""
+def run(
+    messages: int,
+    channels: int,
+    database_url: str,
+    latency: float = 0.0,
+    senders: int = DEFAULT_SENDERS,
+) -> Figures:
+    """Run one drain and return what was measured (`latency`: seconds added to every post;
+    `senders`: the dispatcher's background senders)."""
     targets = channel_ids(channels)
     clock = SystemClock()
     slack = SlackEmulator(bot_token=BOT_TOKEN, clock=clock)
@@ -137,6 +147,7 @@ def run(messages: int, channels: int, database_url: str, latency: float = 0.0) -
         client=WebClient(token=BOT_TOKEN, base_url=slack.api_url, timeout=10, retry_handlers=[]),
         clock=clock,
         doorbell=doorbell,
+        senders=senders,
     )
     limiter = slack.rate_limiter
     busiest = math.ceil(messages / channels)
@@ -174,6 +185,7 @@ def run(messages: int, channels: int, database_url: str, latency: float = 0.0) -
         in_order=posted == expected,
         exactly_once=len(landed) == messages and set(landed.values()) == {1},
         latency=latency,
+        senders=senders,
     )
 
 
@@ -186,7 +198,8 @@ def report(figures: Figures) -> str:
         [
             f"dispatch: {f.messages} messages over {f.channels} channels "
             f"({f.busiest} in the busiest), Slack's limits enforced (1 post/s a channel, burst 3)"
-            + (f", {f.latency * 1000:.0f} ms a post" if f.latency else ""),
+            + (f", {f.latency * 1000:.0f} ms a post" if f.latency else "")
+            + f"; {f.senders} sender{'s' if f.senders > 1 else ''}",
             f"  drain          {f.drain_seconds:8.2f} s   ({speed:.1f} posts/s)",
             f"  minimum        {f.minimum_seconds:8.2f} s   (the limits allow no faster)",
             f"  ratio          {f.ratio:8.3f}     (target ≤ {RATIO_TARGET})",
@@ -211,6 +224,12 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds Slack takes to answer each post (default 0: the local emulator's own)",
     )
     parser.add_argument(
+        "--senders",
+        type=int,
+        default=DEFAULT_SENDERS,
+        help=f"the dispatcher's background senders (default {DEFAULT_SENDERS}, as siteloop serve)",
+    )
+    parser.add_argument(
         "--database", help="SQLAlchemy URL of an empty database (default: a fresh SQLite file)"
     )
     args = parser.parse_args(argv)
@@ -219,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="siteloop-bench-") as scratch:
         url = args.database or f"sqlite:///{Path(scratch) / 'dispatch.db'}"
-        figures = run(args.messages, args.channels, url, args.latency)
+        figures = run(args.messages, args.channels, url, args.latency, args.senders)
     print(report(figures))
     return 0 if figures.passed else 1
 

@@ -1,6 +1,6 @@
 """Delivery from the outbox to Slack: paced, retried, reconciled, never sent twice.
 
-- `bot.delivery.dispatcher`: `Dispatcher` (`deliver_one`, `deliver_due`, a background thread
+- `bot.delivery.dispatcher`: `Dispatcher` (`deliver_one`, `deliver_due`, background senders
   woken by `wake()`), `make_client`, and `deliver_pending` for `siteloop tick`.
 - `bot.delivery.render`: an outbox row → the exact Web API call, tagged with its outbox id.
 - `bot.delivery.errors`: `classify` a failed call as permanent, rate-limited, unknown or transient.

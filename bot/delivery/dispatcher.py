@@ -1,4 +1,4 @@
-"""The dispatcher: deliver outbox messages to Slack, one claimed message at a time.
+"""The dispatcher: deliver outbox messages to Slack, each claimed by one sender.
 
 Each delivery takes three steps, and no database transaction is open during the Slack call:
 
@@ -12,7 +12,12 @@ Each delivery takes three steps, and no database transaction is open during the 
 
 If the process dies between 2 and 3, the lease runs out and the next sender reconciles before
 posting, so nothing is sent twice. Decisions use the injected clock; real time only paces the
-background thread's waits.
+background threads' waits.
+
+In the background, several senders work at once (Slack answers in 100–300 ms, so one sender
+alone would post a few messages a second across all conversations). They share the pacing, and
+a conversation with a message in flight is skipped by the others, so each conversation's
+messages still go one at a time and in order.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,6 +71,8 @@ _CLIENT_METHODS = {
     outbox.ADD_REACTION: "reactions_add",
 }
 _MIN_WAIT_SECONDS = 0.02
+# Background senders: enough to keep many conversations busy at Slack's real latency.
+DEFAULT_SENDERS = 8
 
 
 def make_client(settings: Settings, timeout: float = DELIVERY_TIMEOUT_SECONDS) -> WebClient:
@@ -96,8 +104,9 @@ class Dispatcher:
         doorbell: rung by producers after they commit outbox rows (`runtime.doorbell`); it
             wakes the background thread at once. `wake()` rings it too.
         scan: how many due messages one claim looks at (to get past paced conversations).
-        batch: how many messages the background thread sends before checking for new work.
-        idle_seconds: the longest the background thread sleeps when nothing is due.
+        batch: how many messages a background sender sends before checking for new work.
+        idle_seconds: the longest a background sender sleeps when nothing is due.
+        senders: how many background senders `start()` runs.
     """
 
     def __init__(
@@ -114,6 +123,7 @@ class Dispatcher:
         scan: int = 50,
         batch: int = 100,
         idle_seconds: float = 5.0,
+        senders: int = DEFAULT_SENDERS,
     ) -> None:
         self._sessions = sessions
         self._client = client
@@ -125,10 +135,15 @@ class Dispatcher:
         self._scan = scan
         self._batch = batch
         self._idle_seconds = idle_seconds
-        self._step = threading.Lock()  # one delivery at a time per dispatcher
+        self._senders = senders
+        # Guards the pacer and the conversations in flight: claims are made one at a time.
+        self._lock = threading.Lock()
+        self._in_flight: set[str] = set()
+        # Failures are recorded one at a time, so two senders never open two summaries at once.
+        self._failures = threading.Lock()
         self._doorbell = doorbell or Doorbell()
         self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     # One step at a time
 
@@ -139,13 +154,18 @@ class Dispatcher:
         later of `now` and the clock after the call, so a `Retry-After` counts from the answer.
         Raises only when the database fails (the lease then expires and a sender retries).
         """
-        with self._step:
+        with self._lock:
             now = now or self._clock.now()
             job = self._claim(now)
             if job is None:
                 return False
+            self._in_flight.add(job.target)
+        try:
             self._deliver(job, now)
-            return True
+        finally:
+            with self._lock:
+                self._in_flight.discard(job.target)
+        return True
 
     def deliver_due(self, now: datetime | None = None, limit: int = 100) -> int:
         """Deliver up to `limit` due messages; return how many were handled.
@@ -161,8 +181,9 @@ class Dispatcher:
         return handled
 
     def _claim(self, now: datetime) -> Job | None:
-        """Lease the oldest due message in a conversation that may be posted to at `now`."""
-        busy = self._pacer.busy_targets(now)
+        """Lease the oldest due message in a conversation that may be posted to at `now` and
+        has no message in flight (call with the lock held)."""
+        busy = self._pacer.busy_targets(now) | self._in_flight
         with session_scope(self._sessions, read_only=True) as session:
             candidates = outbox.due_ids(session, now, self._scan, exclude_targets=busy)
         if not candidates:
@@ -196,7 +217,8 @@ class Dispatcher:
                 reconciling = False
             job = run_before_send(self._sessions, self._client, job)  # late content, if any
             call = prepare(job)
-            self._pacer.sent(job.target, call.method, max(now, self._clock.now()))
+            with self._lock:
+                self._pacer.sent(job.target, call.method, max(now, self._clock.now()))
             answer = self._call(call)
         except Exception as exc:  # every failure is classified and recorded, none escapes
             self._record_failure(job, exc, now, unknown=reconciling)
@@ -206,7 +228,8 @@ class Dispatcher:
     def _held_until(self, job: Job, now: datetime) -> datetime | None:
         """Return until when a rate-limit pause holds a method `job` needs, or None."""
         methods = [job.method, *(_RECONCILE_METHODS if job.needs_reconciling else ())]
-        holds = [t for m in methods if (t := self._pacer.method_free_at(m, now)) is not None]
+        with self._lock:
+            holds = [t for m in methods if (t := self._pacer.method_free_at(m, now)) is not None]
         return max(holds, default=None)
 
     def _call(self, call: SlackCall) -> Mapping[str, Any]:
@@ -236,11 +259,12 @@ class Dispatcher:
         finished = max(now, self._clock.now())
         if isinstance(error, RateLimited):
             method = failed_method(exc) or job.method
-            self._pacer.rate_limited(job.target, error, method, finished)
+            with self._lock:
+                self._pacer.rate_limited(job.target, error, method, finished)
         decision = self._backoff.after_failure(
             error, attempts=job.attempts, queued_at=job.created_at, now=finished, rng=self._rng
         )
-        with session_scope(self._sessions) as session:
+        with self._failures, session_scope(self._sessions) as session:
             if isinstance(decision, Retry):
                 outbox.retry_later(
                     session,
@@ -303,24 +327,30 @@ class Dispatcher:
 
     @property
     def running(self) -> bool:
-        """Return whether the background thread is delivering."""
-        return self._thread is not None and self._thread.is_alive()
+        """Return whether the background senders are delivering."""
+        return any(thread.is_alive() for thread in self._threads)
 
     def start(self) -> None:
-        """Start the background thread: deliver what is due, then wait for `wake()` or a timeout."""
+        """Start the background senders: each delivers what is due, then waits for `wake()` or
+        a timeout."""
         if self.running:
             return
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"outbox-{n}", daemon=True)
+            for n in range(1, self._senders + 1)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the background thread after the message in flight (waiting up to `timeout` s)."""
+        """Stop the background senders after the messages in flight (waiting up to `timeout` s)."""
         self._stopping.set()
         self._doorbell.ring()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._threads = []
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -341,7 +371,7 @@ class Dispatcher:
         if due is None:
             return self._idle_seconds
         if due <= now:  # due, yet not sent: held back by pacing or a pause (or just arrived)
-            with self._step:
+            with self._lock:
                 due = self._pacer.next_free(now) or now
         wait = (due - now).total_seconds()
         return min(self._idle_seconds, max(_MIN_WAIT_SECONDS, wait))

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from bot.clock import ManualClock
+from bot.delivery import Dispatcher, make_client
 from bot.demo.transcript import Transcript
 from bot.emulator import Message, SlackEmulator
 from bot.service import Service
@@ -35,6 +36,12 @@ class Stage:
         self.service, self.slack, self.clock, self.transcript = service, slack, clock, transcript
         self.pause = pause
         self.zone = ZoneInfo(transcript.zone.key)
+        # The outbox is delivered step by step on the site clock (see `start`).
+        self.dispatcher = Dispatcher(
+            sessions=service.runtime.sessions,
+            client=make_client(service.settings),
+            clock=clock,
+        )
 
     # What people do
 
@@ -112,7 +119,7 @@ class Stage:
             self.slack.wait_idle()
             if not self._pending_now():
                 break
-            if not self.service.dispatcher.deliver_due(self.clock.now()):
+            if not self.dispatcher.deliver_due(self.clock.now()):
                 self.clock.advance(seconds=1)
         self.slack.wait_idle()
         self.transcript.show_new(self.clock.now())
@@ -146,10 +153,16 @@ class Stage:
         raise LookupError(f"no direct message to {user} about {mentioning}")
 
     def start(self, day_zero: datetime) -> None:
-        """Remember the demo's first day (local midnight)."""
+        """Remember the demo's first day (local midnight), and deliver only in `settle`.
+
+        The service's background senders would post while the site clock moves on, so a
+        message's time would depend on thread timing; stepped on the site clock by the stage's
+        own dispatcher instead, the day reads the same on every run.
+        """
         self._day_zero = day_zero.astimezone(self.zone).replace(
             hour=0, minute=0, second=0, microsecond=0
         )
+        self.service.dispatcher.stop()
 
     def _step(self) -> None:
         # Let the printed conversation breathe; the site clock moves a minute per action, which

@@ -69,3 +69,29 @@ def test_the_service_delivers_when_a_producer_rings_the_doorbell(siteloop, slack
     slack.wait_for(lambda: slack.messages("C0TOWER"))
     assert texts(slack.messages("C0TOWER")) == ["Welcome to TWR"]
     assert siteloop.dispatcher.running
+
+
+def test_a_call_slack_holds_does_not_hold_up_the_other_conversations(sessions, emulator, clock):
+    emulator.faults.timeout_seconds = 2  # Slack holds the first post unanswered…
+    emulator.faults.fail_next_timeout("chat.postMessage")
+    client = client_for(emulator, timeout=30)  # …and its sender waits for it
+    dispatcher = make_dispatcher(sessions, emulator, clock, client=client, idle_seconds=60)
+    held = enqueue(sessions, clock, "C0TOWER", text="Crane inspection at 9")
+    dispatcher.start()
+    try:
+        emulator.wait_for(lambda: emulator.calls("chat.postMessage"))  # the held call is out
+        enqueue(sessions, clock, "C0TOWER", text="Then the pour")  # same conversation: waits
+        for channel in ("C0YARD", "C0SITE"):
+            enqueue(sessions, clock, channel, text=f"Gate closes at 5 ({channel})")
+        dispatcher.wake()
+
+        emulator.wait_for(lambda: emulator.messages("C0YARD") and emulator.messages("C0SITE"))
+        still_held = row(sessions, held).claimed_until is not None
+        tower = texts(emulator.messages("C0TOWER"))
+        # Slack gives up holding; the sender records the unknown outcome.
+        emulator.wait_for(lambda: row(sessions, held).claimed_until is None)
+    finally:
+        dispatcher.stop()
+
+    assert still_held  # the others went out while the first post was still in flight
+    assert tower == []  # and nothing overtook it in its own conversation
