@@ -86,8 +86,10 @@ def test_every_command_answers_and_bad_reports_store_nothing(site, slack, comman
     assert len(shown) == answers + 1
     assert shown[-1].rendered.strip()
     assert "Something went wrong" not in shown[-1].rendered
+    # NUL characters are dropped at the door, before any listener reads the text.
+    read = text.replace("\x00", "")
     if (
         command in CONTEXTS
-        and not parse_report(text, project_key="TWR", context=CONTEXTS[command]).ok
+        and not parse_report(read, project_key="TWR", context=CONTEXTS[command]).ok
     ):
         assert stored(site) == before
