@@ -14,10 +14,10 @@ If the process dies between 2 and 3, the lease runs out and the next sender reco
 posting, so nothing is sent twice. Decisions use the injected clock; real time only paces the
 background threads' waits.
 
-In the background, several senders work at once (Slack answers in 100–300 ms, so one sender
-alone would post a few messages a second across all conversations). They share the pacing, and
-a conversation with a message in flight is skipped by the others, so each conversation's
-messages still go one at a time and in order.
+In the background, one thread claims and several senders send at once (Slack answers in
+100–300 ms, so one sender alone would post a few messages a second across all conversations).
+They share the pacing, and a conversation with a message in flight is not claimed again until
+it is done, so each conversation's messages still go one at a time and in order.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from __future__ import annotations
 import logging
 import random
 import threading
-import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -73,6 +73,8 @@ _CLIENT_METHODS = {
 _MIN_WAIT_SECONDS = 0.02
 # Background senders: enough to keep many conversations busy at Slack's real latency.
 DEFAULT_SENDERS = 8
+# What one hand-over did (see `Dispatcher._hand_over`).
+_HANDED, _BUSY, _NOTHING = object(), object(), object()
 
 
 def make_client(settings: Settings, timeout: float = DELIVERY_TIMEOUT_SECONDS) -> WebClient:
@@ -104,9 +106,8 @@ class Dispatcher:
         doorbell: rung by producers after they commit outbox rows (`runtime.doorbell`); it
             wakes the background thread at once. `wake()` rings it too.
         scan: how many due messages one claim looks at (to get past paced conversations).
-        batch: how many messages a background sender sends before checking for new work.
-        idle_seconds: the longest a background sender sleeps when nothing is due.
-        senders: how many background senders `start()` runs.
+        idle_seconds: the longest the background claimer sleeps when nothing is due.
+        senders: how many messages the background delivery sends at once.
     """
 
     def __init__(
@@ -121,7 +122,6 @@ class Dispatcher:
         rng: random.Random | None = None,
         doorbell: Doorbell | None = None,
         scan: int = 50,
-        batch: int = 100,
         idle_seconds: float = 5.0,
         senders: int = DEFAULT_SENDERS,
     ) -> None:
@@ -133,7 +133,6 @@ class Dispatcher:
         self._lease = lease
         self._rng = rng or random.Random()
         self._scan = scan
-        self._batch = batch
         self._idle_seconds = idle_seconds
         self._senders = senders
         # Guards the pacer and the conversations in flight: claims are made one at a time.
@@ -143,7 +142,7 @@ class Dispatcher:
         self._failures = threading.Lock()
         self._doorbell = doorbell or Doorbell()
         self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._thread: threading.Thread | None = None
 
     # One step at a time
 
@@ -319,7 +318,7 @@ class Dispatcher:
             ),
         )
 
-    # The background thread
+    # In the background: one claimer hands messages to several senders
 
     def wake(self) -> None:
         """Deliver promptly: call right after committing outbox rows."""
@@ -327,50 +326,116 @@ class Dispatcher:
 
     @property
     def running(self) -> bool:
-        """Return whether the background senders are delivering."""
-        return any(thread.is_alive() for thread in self._threads)
+        """Return whether the background delivery is running."""
+        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
-        """Start the background senders: each delivers what is due, then waits for `wake()` or
-        a timeout."""
+        """Deliver in the background: one thread claims what is due and hands each message to
+        one of `senders` sending threads; when nothing is claimable it waits for `wake()`, a
+        sender finishing, or the next message's time."""
         if self.running:
             return
         self._stopping.clear()
-        self._threads = [
-            threading.Thread(target=self._run, name=f"outbox-{n}", daemon=True)
-            for n in range(1, self._senders + 1)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+        self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the background senders after the messages in flight (waiting up to `timeout` s)."""
+        """Stop claiming, and let the messages in flight finish (waiting up to `timeout` s)."""
         self._stopping.set()
         self._doorbell.ring()
-        deadline = time.monotonic() + timeout
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        self._threads = []
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
 
     def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                handled = self.deliver_due(limit=self._batch)
-                wait = 0.0 if handled >= self._batch else self._seconds_until_work()
-            except Exception:  # the database failed: pause, then try again; never die
-                log.exception("outbox delivery pass failed")
-                wait = self._idle_seconds
-            if wait > 0 and not self._stopping.is_set():
-                self._doorbell.wait(wait)  # rung by a producer, or time for the next pass
+        free = threading.BoundedSemaphore(self._senders)
+        # Leaving the block waits for the senders to finish the messages in flight.
+        with ThreadPoolExecutor(self._senders, thread_name_prefix="outbox-send") as senders:
+            while not self._stopping.is_set():
+                try:
+                    outcome = self._hand_over(senders, free)
+                    if outcome is _HANDED:
+                        continue
+                    # Senders at work claim what follows themselves, and ring when they stop.
+                    busy = outcome is _BUSY or self._sending()
+                    wait = self._seconds_until_paced() if busy else self._seconds_until_work()
+                except Exception:  # the database failed: pause, then try again; never die
+                    log.exception("outbox delivery pass failed")
+                    wait = self._idle_seconds
+                if not self._stopping.is_set():
+                    self._doorbell.wait(wait)  # rung by a producer or a sender, or time is up
+
+    def _hand_over(self, senders: ThreadPoolExecutor, free: threading.BoundedSemaphore) -> object:
+        """Claim one due message for a free sender: `_HANDED`, `_BUSY` or `_NOTHING`."""
+        if not free.acquire(blocking=False):
+            return _BUSY
+        try:
+            with self._lock:
+                now = self._clock.now()
+                job = self._claim(now)
+                if job is not None:
+                    self._in_flight.add(job.target)
+        except BaseException:
+            free.release()
+            raise
+        if job is None:
+            free.release()
+            return _NOTHING
+        senders.submit(self._send, job, now, free)
+        return _HANDED
+
+    def _send(self, job: Job | None, now: datetime, free: threading.BoundedSemaphore) -> None:
+        """Deliver `job`, then go on claiming for itself while there is work; then free up."""
+        try:
+            while job is not None:
+                try:
+                    self._deliver(job, now)
+                except Exception:  # recording failed: the lease runs out, the message is retried
+                    log.exception("outbox delivery failed", extra=fields(outbox=job.id))
+                finally:
+                    with self._lock:
+                        self._in_flight.discard(job.target)
+                if self._stopping.is_set():
+                    break
+                job, now = self._claim_for_sender()
+        finally:
+            free.release()
+            self._doorbell.ring()  # conversations and a sender are free again: look once more
+
+    def _claim_for_sender(self) -> tuple[Job | None, datetime]:
+        now = self._clock.now()
+        try:
+            with self._lock:
+                job = self._claim(now)
+                if job is not None:
+                    self._in_flight.add(job.target)
+        except Exception:  # the database failed: leave it to the claimer's next pass
+            log.exception("outbox delivery pass failed")
+            return None, now
+        return job, now
+
+    def _sending(self) -> bool:
+        with self._lock:
+            return bool(self._in_flight)
+
+    def _seconds_until_paced(self) -> float:
+        """Return how long the claimer may sleep while senders work: until a pace or pause
+        ends, when a sender may be needed for a conversation none of them will claim."""
+        now = self._clock.now()
+        with self._lock:
+            free_at = self._pacer.next_free(now)
+        if free_at is None:
+            return self._idle_seconds
+        return min(self._idle_seconds, max(_MIN_WAIT_SECONDS, (free_at - now).total_seconds()))
 
     def _seconds_until_work(self) -> float:
-        """Return how long the thread may sleep before something could be delivered."""
+        """Return how long the claimer may sleep before something could be delivered."""
         now = self._clock.now()
         with session_scope(self._sessions, read_only=True) as session:
             due = outbox.next_due_at(session)
         if due is None:
             return self._idle_seconds
-        if due <= now:  # due, yet not sent: held back by pacing or a pause (or just arrived)
+        if due <= now:  # due, yet not claimable: paced or paused (or it just arrived)
             with self._lock:
                 due = self._pacer.next_free(now) or now
         wait = (due - now).total_seconds()
