@@ -101,6 +101,11 @@ class Inbox:
         self._thread = threading.Thread(target=self._run, name="inbox", daemon=True)
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        """Return whether the worker is processing events."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self, grace_seconds: float = 10.0) -> None:
         """Finish the events queued (for up to `grace_seconds`), then stop.
 

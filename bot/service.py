@@ -4,6 +4,7 @@
 port with an injected clock, over the same code path.
 """
 
+import contextlib
 import logging
 import threading
 
@@ -22,8 +23,9 @@ from bot.scheduler import Heartbeat, start_scheduler
 from bot.server import HttpServer, make_wsgi_app
 from bot.services import card_hook
 from bot.slack_identity import verify_identity
+from storage import inbox as inbox_rows
 from storage import migrate
-from storage.db import is_reachable, make_engine, make_session_factory
+from storage.db import is_reachable, make_engine, make_session_factory, session_scope
 from storage.tick import TickResult
 
 log = logging.getLogger("service")
@@ -138,16 +140,29 @@ class Service:
         return self._http.port
 
     def health(self) -> dict:
-        """Return the health report: ok when the database answers and the scheduler runs."""
+        """Return the health report: ok when the database answers and every worker runs (the
+        scheduler, the inbox's worker, the outbox's delivery), with the events waiting."""
         database = is_reachable(self.runtime.engine)
-        scheduler = bool(self._scheduler and self._scheduler.running)
+        workers = {
+            "scheduler": bool(self._scheduler and self._scheduler.running),
+            "inbox": bool(self.inbox and self.inbox.running),
+            "outbox": bool(self.dispatcher and self.dispatcher.running),
+        }
         last = self.heartbeat.last_beat
-        return {
-            "ok": database and scheduler,
+        report = {
+            "ok": database and all(workers.values()),
             "database": "ok" if database else "unreachable",
-            "scheduler": "running" if scheduler else "stopped",
+            **{name: "running" if up else "stopped" for name, up in workers.items()},
             "last_heartbeat": last.isoformat() if last else None,
         }
+        if database:
+            # (If the database went away just now, there is no count.)
+            with (
+                contextlib.suppress(Exception),
+                session_scope(self.runtime.sessions, read_only=True) as session,
+            ):
+                report["events_waiting"] = inbox_rows.backlog(session)
+        return report
 
     def stop(self, grace_seconds: float = 10.0) -> None:
         """Stop taking requests, finish those in flight and the events accepted, stop the

@@ -44,8 +44,23 @@ def test_health_is_ok_while_the_database_answers(siteloop):
     status, report = get(f"http://127.0.0.1:{siteloop.port}/healthz")
 
     assert status == 200
-    assert report["database"] == "ok"
-    assert report["scheduler"] == "running"
+    assert report == report | {
+        "ok": True,
+        "database": "ok",
+        "scheduler": "running",
+        "inbox": "running",
+        "outbox": "running",
+        "events_waiting": 0,
+    }
+
+
+def test_health_is_503_when_a_worker_has_stopped(siteloop):
+    siteloop.dispatcher.stop()
+
+    status, report = get(f"http://127.0.0.1:{siteloop.port}/healthz")
+
+    assert status == 503
+    assert report == report | {"ok": False, "database": "ok", "outbox": "stopped"}
 
 
 def test_health_is_503_when_the_database_is_gone(siteloop, tmp_path):
