@@ -4,6 +4,7 @@ import signal
 import sys
 import threading
 from contextlib import nullcontext
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -48,6 +49,18 @@ def _settings(**overrides: object) -> Settings:
         _fail(str(error), 2)
     logs.configure(settings.resolved_log_format())
     return settings
+
+
+def _session():
+    """Return a session on the configured database (settings errors exit 2)."""
+    from storage.db import make_engine, make_session_factory
+
+    return make_session_factory(make_engine(_settings().database_url))()
+
+
+def _time(instant: datetime) -> str:
+    """Return an instant as admins read it in listings: `2026-12-01 08:00:00Z`."""
+    return f"{instant:%Y-%m-%d %H:%M:%S}Z"
 
 
 @cli.command()

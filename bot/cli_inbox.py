@@ -41,7 +41,7 @@ def inbox(
         return
     from rich.console import Console
 
-    from bot.cli_outbox import _session
+    from bot.cli import _session
     from storage import inbox as rows
 
     with _session() as session:
@@ -54,7 +54,7 @@ def inbox(
     console.print(_table(events, f"Inbox: {what}, newest first"))
     if total > len(events):
         console.print(f"Showing the newest {len(events)} of {total}; use --limit to see more.")
-    if any(rows.is_given_up(event) for event in events):
+    if any(event.given_up for event in events):
         console.print("Once the cause is fixed, reprocess with: siteloop inbox retry ID")
 
 
@@ -63,8 +63,7 @@ def retry(
     ids: Annotated[list[int], typer.Argument(help="Inbox ids of events given up on.", min=1)],
 ) -> None:
     """Process events given up on again (with all their attempts); fix their cause first."""
-    from bot.cli import _fail
-    from bot.cli_outbox import _session
+    from bot.cli import _fail, _session
     from storage import inbox as rows
     from storage.models import InboxEvent
 
@@ -72,8 +71,12 @@ def retry(
         found = {i: session.get(InboxEvent, i) for i in dict.fromkeys(ids)}
         for event_pk, event in found.items():
             if event is None:
-                _fail(f"there is no inbox event {event_pk}", 2)
-            elif not rows.is_given_up(event):
+                _fail(
+                    f"there is no inbox event {event_pk}; `siteloop inbox --failed` lists the "
+                    "events given up",
+                    2,
+                )
+            elif not event.given_up:
                 _fail(f"inbox event {event_pk} {_not_given_up(event)}", 2)
         described = [f"{pk} ({_what(event)})" for pk, event in found.items()]  # type: ignore[arg-type]
         for event_pk in found:
@@ -110,9 +113,7 @@ def _what(event: InboxEvent) -> str:
 
 
 def _state(event: InboxEvent) -> str:
-    from storage import inbox as rows
-
-    if rows.is_given_up(event):
+    if event.given_up:
         return "given up"
     if event.done_at is not None:
         return "processed"
@@ -122,7 +123,7 @@ def _state(event: InboxEvent) -> str:
 def _table(events: list[InboxEvent], title: str):
     from rich.table import Table
 
-    from bot.cli_outbox import _time
+    from bot.cli import _time
 
     table = Table(title=title, title_justify="left")
     for column in ("id", "event", "slack event id", "received", "state", "attempts"):
@@ -142,7 +143,7 @@ def _table(events: list[InboxEvent], title: str):
 
 
 def _not_given_up(event: InboxEvent) -> str:
-    from bot.cli_outbox import _time
+    from bot.cli import _time
 
     if event.done_at is not None:
         return f"was processed ({_time(event.done_at)}): only events given up can be retried"

@@ -9,7 +9,6 @@ commands, so `siteloop --help` stays fast.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -46,6 +45,7 @@ def outbox(
         return
     from rich.console import Console
 
+    from bot.cli import _session
     from rules.vocabulary import OutboxState
     from storage import outbox as rows
     from storage.projects import channels_of
@@ -77,7 +77,7 @@ def retry(
     ids: Annotated[list[int], typer.Argument(help="Outbox ids of failed messages.", min=1)],
 ) -> None:
     """Resend failed messages (they become pending, due now); fix their cause first."""
-    from bot.cli import _fail
+    from bot.cli import _fail, _session
     from bot.clock import SystemClock
     from rules.vocabulary import OutboxState
     from storage import outbox as rows
@@ -102,14 +102,6 @@ def retry(
 
 
 # Helpers
-
-
-def _session():
-    """Return a session on the configured database (settings errors exit 2)."""
-    from bot.cli import _settings
-    from storage.db import make_engine, make_session_factory
-
-    return make_session_factory(make_engine(_settings().database_url))()
 
 
 def _project(session: Session, key: str):
@@ -153,6 +145,7 @@ def _target(message: OutboxMessage, names: dict[str, str]) -> str:
 
 def _when(message: OutboxMessage) -> str:
     """Return the moment that matters for the message's state."""
+    from bot.cli import _time
     from rules.vocabulary import OutboxState
 
     if message.state == OutboxState.SENT and message.sent_at is not None:
@@ -160,10 +153,6 @@ def _when(message: OutboxMessage) -> str:
     if message.state == OutboxState.FAILED:
         return f"gave up {_time(message.next_attempt_at)}"
     return f"due {_time(message.next_attempt_at)}"
-
-
-def _time(instant: datetime) -> str:
-    return f"{instant:%Y-%m-%d %H:%M:%S}Z"
 
 
 def _table(messages: list[OutboxMessage], names: dict[str, str], title: str):

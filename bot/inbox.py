@@ -183,29 +183,29 @@ class Inbox:
     def _process(self, event_pk: int, raw: str) -> None:
         error = self._dispatch(raw)
         now = self.runtime.clock.now()
+        retry_at = None
         try:
             with session_scope(self.runtime.sessions) as session:
                 if error is None:
                     inbox.mark_done(session, event_pk, now)
                     return
                 attempt = inbox.attempts_of(session, event_pk) + 1
-                if attempt >= self.max_attempts:
-                    inbox.give_up(session, event_pk, now, error)
-                else:
+                if attempt < self.max_attempts:
                     retry_at = now + self.retry_after * 2 ** (attempt - 1)
                     inbox.retry_later(session, event_pk, error, retry_at)
+                else:
+                    inbox.give_up(session, event_pk, now, error)
         except Exception:  # still leased: swept up again when the lease runs out
             log.exception("could not record an event's outcome", extra=fields(inbox_id=event_pk))
             return
-        if attempt >= self.max_attempts:
-            log.error(
-                "event given up",
-                extra=fields(inbox_id=event_pk, attempts=attempt, error=error),
-            )
-        else:
+        if retry_at is not None:
             log.warning(
                 "event failed, will retry",
                 extra=fields(inbox_id=event_pk, attempt=attempt, retry_at=retry_at.isoformat()),
+            )
+        else:
+            log.error(
+                "event given up", extra=fields(inbox_id=event_pk, attempts=attempt, error=error)
             )
 
     def _dispatch(self, raw: str) -> str | None:

@@ -115,7 +115,7 @@ def prune(session: Session, now: datetime) -> int:
     """
     statement = (
         sa.delete(InboxEvent)
-        .where(InboxEvent.done_at < now - KEEP_DONE, InboxEvent.last_error.is_(None))
+        .where(InboxEvent.done_at < now - KEEP_DONE, sa.not_(InboxEvent.given_up))
         .execution_options(**_PLAIN)
     )
     return session.execute(statement).rowcount
@@ -131,20 +131,11 @@ def release(session: Session, event_pks: list[int]) -> None:
     )
 
 
-def is_given_up(event: InboxEvent) -> bool:
-    """Return whether processing the event was given up (it keeps its last error)."""
-    return event.done_at is not None and event.last_error is not None
-
-
 def newest(
     session: Session, limit: int, *, given_up_only: bool = False
 ) -> tuple[list[InboxEvent], int]:
     """Return up to `limit` events, newest first, and how many there are in all."""
-    where = (
-        sa.and_(InboxEvent.done_at.is_not(None), InboxEvent.last_error.is_not(None))
-        if given_up_only
-        else sa.true()
-    )
+    where = InboxEvent.given_up if given_up_only else sa.true()
     total = session.scalar(sa.select(sa.func.count()).select_from(InboxEvent).where(where)) or 0
     query = sa.select(InboxEvent).where(where).order_by(InboxEvent.id.desc()).limit(limit)
     return list(session.scalars(query)), total
@@ -154,11 +145,7 @@ def retry(session: Session, event_pk: int) -> bool:
     """Make a given-up event due again with all its attempts; False if it was not given up."""
     statement = (
         sa.update(InboxEvent)
-        .where(
-            InboxEvent.id == event_pk,
-            InboxEvent.done_at.is_not(None),
-            InboxEvent.last_error.is_not(None),
-        )
+        .where(InboxEvent.id == event_pk, InboxEvent.given_up)
         .values(done_at=None, claimed_until=None, attempts=0)
         .execution_options(**_PLAIN)
     )

@@ -59,6 +59,11 @@ class InvalidPayload(ValueError):
     """The payload or target breaks the outbox contract (see the module docstring)."""
 
 
+def is_person(target: str) -> bool:
+    """Return whether `target` is a user id (the message goes to the app's DM with them)."""
+    return bool(_PERSON.match(target))
+
+
 def payload_problem(target: str, payload: Any) -> str | None:
     """Return what is wrong with `payload` sent to `target`, or None when it keeps the contract."""
     if not isinstance(payload, Mapping):

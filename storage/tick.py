@@ -81,7 +81,13 @@ from storage.models import (
     Task,
     Update,
 )
-from storage.outbox import POST_MESSAGE, InvalidPayload, payload_problem, withdraw_pending
+from storage.outbox import (
+    POST_MESSAGE,
+    InvalidPayload,
+    is_person,
+    payload_problem,
+    withdraw_pending,
+)
 
 log = logging.getLogger("tick")
 
@@ -804,7 +810,11 @@ class _Tick:
                 )
             for message in messages:
                 calendar = personal_calendar(item.project.calendar, timezones.get(message.target))
-                at = deliver_at(self.now, item.rule.severity, calendar)
+                at = (
+                    notification.at  # decided on the project's calendar
+                    if calendar is item.project.calendar
+                    else deliver_at(self.now, item.rule.severity, calendar)
+                )
                 key, row = self._row(item, notification, message, at)
                 rows.setdefault(key, row)
                 if self.keep:
@@ -887,7 +897,7 @@ class _Tick:
 
 def _timezones(session: Session, targets: set[str]) -> dict[str, str]:
     """Return the Slack timezone of each target that is a known person (DMs keep their hours)."""
-    people = [target for target in targets if target[:1] in ("U", "W")]
+    people = [target for target in targets if is_person(target)]
     if not people:
         return {}
     query = sa.select(Member.slack_user_id, Member.timezone).where(

@@ -153,17 +153,11 @@ class Dispatcher:
         later of `now` and the clock after the call, so a `Retry-After` counts from the answer.
         Raises only when the database fails (the lease then expires and a sender retries).
         """
-        with self._lock:
-            now = now or self._clock.now()
-            job = self._claim(now)
-            if job is None:
-                return False
-            self._in_flight.add(job.target)
-        try:
-            self._deliver(job, now)
-        finally:
-            with self._lock:
-                self._in_flight.discard(job.target)
+        now = now or self._clock.now()
+        job = self._take(now)
+        if job is None:
+            return False
+        self._deliver_taken(job, now)
         return True
 
     def deliver_due(self, now: datetime | None = None, limit: int = 100) -> int:
@@ -178,6 +172,22 @@ class Dispatcher:
                 break
             handled += 1
         return handled
+
+    def _take(self, now: datetime) -> Job | None:
+        """Claim a due message and mark its conversation in flight (one claim at a time)."""
+        with self._lock:
+            job = self._claim(now)
+            if job is not None:
+                self._in_flight.add(job.target)
+            return job
+
+    def _deliver_taken(self, job: Job, now: datetime) -> None:
+        """Deliver a message `_take` returned, then free its conversation."""
+        try:
+            self._deliver(job, now)
+        finally:
+            with self._lock:
+                self._in_flight.discard(job.target)
 
     def _claim(self, now: datetime) -> Job | None:
         """Lease the oldest due message in a conversation that may be posted to at `now` and
@@ -369,12 +379,9 @@ class Dispatcher:
         """Claim one due message for a free sender: `_HANDED`, `_BUSY` or `_NOTHING`."""
         if not free.acquire(blocking=False):
             return _BUSY
+        now = self._clock.now()
         try:
-            with self._lock:
-                now = self._clock.now()
-                job = self._claim(now)
-                if job is not None:
-                    self._in_flight.add(job.target)
+            job = self._take(now)
         except BaseException:
             free.release()
             raise
@@ -385,34 +392,22 @@ class Dispatcher:
         return _HANDED
 
     def _send(self, job: Job | None, now: datetime, free: threading.BoundedSemaphore) -> None:
-        """Deliver `job`, then go on claiming for itself while there is work; then free up."""
+        """Deliver `job`, then go on taking messages for itself while there are any; then free
+        the sender."""
         try:
             while job is not None:
                 try:
-                    self._deliver(job, now)
-                except Exception:  # recording failed: the lease runs out, the message is retried
-                    log.exception("outbox delivery failed", extra=fields(outbox=job.id))
-                finally:
-                    with self._lock:
-                        self._in_flight.discard(job.target)
-                if self._stopping.is_set():
-                    break
-                job, now = self._claim_for_sender()
+                    self._deliver_taken(job, now)
+                    if self._stopping.is_set():
+                        break
+                    now = self._clock.now()
+                    job = self._take(now)
+                except Exception:  # the database failed: leases run out, the claimer retries
+                    log.exception("outbox delivery pass failed")
+                    job = None
         finally:
             free.release()
             self._doorbell.ring()  # conversations and a sender are free again: look once more
-
-    def _claim_for_sender(self) -> tuple[Job | None, datetime]:
-        now = self._clock.now()
-        try:
-            with self._lock:
-                job = self._claim(now)
-                if job is not None:
-                    self._in_flight.add(job.target)
-        except Exception:  # the database failed: leave it to the claimer's next pass
-            log.exception("outbox delivery pass failed")
-            return None, now
-        return job, now
 
     def _sending(self) -> bool:
         with self._lock:

@@ -15,7 +15,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.delivery.render import Job, find_outbox_message, is_person
+from bot.delivery.render import Job, find_outbox_message
+from storage.outbox import is_person
 
 # Our clock and Slack's may disagree a little; look this far before the message was queued.
 CLOCK_SKEW = timedelta(minutes=10)

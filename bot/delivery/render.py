@@ -10,7 +10,6 @@ so when a send's outcome is unknown the message can be found in the conversation
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +19,6 @@ from storage import outbox
 from storage.models import OutboxMessage
 
 EVENT_TYPE = "siteloop_outbox"
-_PERSON = re.compile(r"^[UW][A-Z0-9_]+$")
 
 
 @dataclass(frozen=True)
@@ -109,11 +107,6 @@ def landed_at(call: SlackCall, answer: Mapping[str, Any]) -> tuple[str, str]:
     if call.method == outbox.POST_EPHEMERAL:
         return channel, str(answer.get("message_ts") or "")
     return channel, str(answer["ts"])
-
-
-def is_person(target: str) -> bool:
-    """Return whether `target` is a user id (the message goes to the app's DM with them)."""
-    return bool(_PERSON.match(target))
 
 
 def find_outbox_message(

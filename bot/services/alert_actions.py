@@ -36,7 +36,6 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import alert_messages, task_card
 from bot.blocks.alert_messages import SNOOZE_1H, SNOOZE_4H
-from bot.delivery.render import is_person
 from bot.replies import UserError
 from bot.services import task_actions, tasks
 from bot.services.request import Request, Where
@@ -48,7 +47,7 @@ from rules.vocabulary import Role
 from storage import alerts, projects
 from storage.members import display_name
 from storage.models import Alert, Member, OutboxMessage, Project, Task
-from storage.outbox import UPDATE, enqueue
+from storage.outbox import UPDATE, enqueue, is_person
 from storage.tick import project_calendar
 
 EDIT = "alert_message_edit"  # outbox kind of the edits that show who did what

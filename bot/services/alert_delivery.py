@@ -30,12 +30,12 @@ from bot.blocks import alert_messages
 from bot.blocks.alert_messages import History, Told
 from bot.blocks.task_card import clip, mrkdwn
 from bot.delivery import after_sent, before_send
-from bot.delivery.render import is_person
 from bot.logs import fields
 from storage.alerts import NOTIFICATION_KINDS, notifications
 from storage.db import session_scope
 from storage.members import find_member
 from storage.models import Alert, OutboxMessage, Project, Task, Update
+from storage.outbox import is_person
 
 log = logging.getLogger("alerts")
 

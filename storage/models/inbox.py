@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Instant
@@ -36,3 +37,13 @@ class InboxEvent(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(Instant)
     done_at: Mapped[datetime | None] = mapped_column(Instant)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+    @hybrid_property
+    def given_up(self) -> bool:
+        """Whether processing the event was given up (it keeps its last error)."""
+        return self.done_at is not None and self.last_error is not None
+
+    @given_up.inplace.expression
+    @classmethod
+    def _given_up_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.done_at.is_not(None), cls.last_error.is_not(None))
