@@ -1,4 +1,4 @@
-"""`siteloop inbox`: the Slack events siteloop took in, and reprocessing one it gave up on.
+"""`siteloop inbox`: the Slack events and commands siteloop took in, and reprocessing one given up.
 
     siteloop inbox [--failed] [--limit N]
     siteloop inbox retry ID [ID …]
@@ -9,7 +9,6 @@ commands, so `siteloop --help` stays fast.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,7 +17,8 @@ if TYPE_CHECKING:
     from storage.models import InboxEvent
 
 inbox_cli = typer.Typer(
-    help="List the Slack events taken in (kept a day); `retry ID` reprocesses one given up.",
+    help="List the Slack events and commands taken in (kept a day); `retry ID` reprocesses one "
+    "given up.",
     invoke_without_command=True,
     no_args_is_help=False,
 )
@@ -91,8 +91,10 @@ def retry(
 
 
 def _envelope(event: InboxEvent) -> dict:
+    from storage.inbox import parse_body
+
     try:
-        body = json.loads(event.body)
+        body = parse_body(event.body)
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}

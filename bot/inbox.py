@@ -1,17 +1,21 @@
-"""Events are answered as soon as they are stored, then processed in arrival order.
+"""Events and slash commands are answered as soon as they are stored, then processed in order.
 
-Slack waits 3 s for an event's 200 and retries when it doesn't come. Recording a report takes
-far longer than storing its envelope (the grammar, the task's refold, the author's profile from
-`users.info`), so the request path only inserts the envelope (`storage.inbox.accept`, one
-statement) and answers. One worker thread then runs the usual listeners on it through Bolt's
-own dispatch, so a listener can't tell a queued event from a live one.
+Slack waits 3 s for an event's 200 (and retries when it doesn't come) or a command's answer.
+Recording a report takes far longer than storing the request (the grammar, the task's refold,
+the author's profile from `users.info`), so the request path only inserts it
+(`storage.inbox.accept`, one statement) and answers. One worker then runs the usual listeners
+on it through Bolt's own dispatch, so a listener can't tell a queued request from a live one.
+What a command's listener answers is posted to the command's `response_url`: the person sees
+it a moment after typing, as Slack shows any answer that takes more than the acknowledgement.
 
-Nothing is lost: an event is stored before Slack is told, and a process that dies before
+Nothing is lost: a request is stored before Slack is told, and a process that dies before
 processing it leaves it leased; when the lease runs out any process's sweep runs it. Nothing is
-done twice: the envelope is unique by `event_id`, and the listeners are idempotent (updates are
-keyed by channel and ts) for the rare event that is processed again after a crash.
+done twice: an event is stored once by its `event_id`, and the listeners are idempotent
+(updates are keyed by channel and ts, or by the command's trigger_id) for the rare request that
+is processed again after a crash.
 
-Slash commands and button clicks are not queued: their answer is what the person sees.
+Button clicks and modal submissions are not queued: a modal's answer (its errors, say) must
+come back in the acknowledgement itself.
 """
 
 from __future__ import annotations
@@ -21,16 +25,33 @@ import json
 import logging
 import threading
 from collections import deque
-from datetime import timedelta
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime, timedelta
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
 
 from bot.logs import describe_request, fields, request_ids
+from bot.replies import Answer
 from bot.runtime import Runtime
 from storage import inbox
 from storage.db import session_scope
 
 log = logging.getLogger("inbox")
+
+# Slack gives up on a command's acknowledgement after 3 s; leave room for the network.
+ACK_BUDGET_SECONDS = 2.0
+RECORDING = Answer("⏳ Recording… siteloop is busy; you'll see the result here in a moment.")
+LOST = Answer(
+    "siteloop's database was too busy to take your command, and nothing was recorded. "
+    "Please send it again in a minute."
+)
+_storers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="command")
 
 # Context key marking the worker's own dispatch of a stored event (it must not be stored again).
 REPLAY = "siteloop_inbox_replay"
@@ -73,18 +94,42 @@ class Inbox:
     # The request path
 
     def accept(self, req: BoltRequest, next) -> BoltResponse | None:
-        """Bolt middleware: store an event delivery, queue it, and answer Slack at once."""
+        """Bolt middleware: store an event or a slash command, queue it, and answer at once."""
         body = req.body
-        if body.get("type") != "event_callback" or req.context.get(REPLAY):
+        if not _queued(body) or req.context.get(REPLAY):
             return next()
         raw = req.raw_body or json.dumps(body)
-        event_id = body.get("event_id") or _content_key(raw)
-        with self.runtime.engine.begin() as connection:
-            event_pk = inbox.accept(connection, str(event_id), raw, self.runtime.clock.now())
-        if event_pk is not None:  # None: a retry of an event already stored
-            self._put(event_pk, raw)
+        # Slack never retries a command: each invocation is its own, whatever it says.
+        event_id = str(body.get("event_id") or _content_key(raw))
+        now = self.runtime.clock.now()
+        if body.get("command"):
+            return self._accept_command(req, event_id, raw, now)
+        event_pk = self._store(event_id, raw, now)  # a busy database: Slack retries
         req.context[INBOX_STAGE] = "duplicate" if event_pk is None else "stored"
         return BoltResponse(status=200, body="")
+
+    def _accept_command(
+        self, req: BoltRequest, event_id: str, raw: str, now: datetime
+    ) -> BoltResponse:
+        # A person is waiting and Slack does not retry commands: if the database is too busy
+        # to store the command in time, they are told so at once and answered once it is in.
+        storing = _storers.submit(self._store, event_id, raw, now)
+        try:
+            storing.result(timeout=ACK_BUDGET_SECONDS)
+        except FutureTimeout:
+            storing.add_done_callback(lambda done: _tell_if_lost(req.body, done))
+            req.context[INBOX_STAGE] = "storing"
+            return _ack_json(RECORDING)
+        req.context[INBOX_STAGE] = "stored"
+        return BoltResponse(status=200, body="")
+
+    def _store(self, event_id: str, raw: str, now: datetime) -> int | None:
+        """Insert a request and queue it; return its id, or None for a retry already stored."""
+        with self.runtime.engine.begin() as connection:
+            event_pk = inbox.accept(connection, event_id, raw, now)
+        if event_pk is not None:
+            self._put(event_pk, raw)
+        return event_pk
 
     def _put(self, event_pk: int, raw: str) -> None:
         with self._changed:
@@ -209,10 +254,10 @@ class Inbox:
             )
 
     def _dispatch(self, raw: str) -> str | None:
-        """Run the listeners on a stored envelope; return what went wrong, or None."""
+        """Run the listeners on a stored request; return what went wrong, or None."""
         assert self._app is not None, "start() first"
         try:
-            body = json.loads(raw)
+            body = inbox.parse_body(raw)
             # Socket Mode's form of a request: already authenticated, so no signature to check.
             context = {REPLAY: True, INBOX_STAGE: "processed"}
             request = BoltRequest(body=body, mode="socket_mode", context=context)
@@ -220,6 +265,8 @@ class Inbox:
         except Exception as error:  # not JSON, or a failure outside any listener
             log.exception("event could not be processed")
             return f"{type(error).__name__}: {error}"
+        if body.get("command") and response.status == 200 and response.body:
+            _answer(body, response.body)
         if response.status >= 500:
             error = request.context.get(LISTENER_ERROR)
             return f"{type(error).__name__}: {error}" if error else f"status {response.status}"
@@ -228,6 +275,51 @@ class Inbox:
                 f"no listener for {describe_request(body)}", extra=fields(**request_ids(body))
             )
         return None
+
+
+def _queued(body: dict) -> bool:
+    """Return whether a request goes through the inbox: an event or a slash command."""
+    return body.get("type") == "event_callback" or bool(body.get("command"))
+
+
+def _ack_json(answer: Answer) -> BoltResponse:
+    message = {**answer.as_ack(), "blocks": None}
+    return BoltResponse(
+        status=200,
+        body=json.dumps({key: value for key, value in message.items() if value is not None}),
+        headers={"content-type": "application/json;charset=utf-8"},
+    )
+
+
+def _tell_if_lost(command: dict, storing: Future) -> None:
+    """Once a late command's storing ends: if it failed, say that nothing was recorded."""
+    if storing.exception() is not None:
+        log.error(
+            "command not stored",
+            extra=fields(**request_ids(command), error=str(storing.exception())),
+        )
+        _answer(command, _ack_json(LOST).body)
+
+
+def _answer(command: dict, ack_body: str) -> None:
+    """Post what a command's listener answered to its response_url (where Slack shows it)."""
+    message = json.loads(ack_body) if ack_body.startswith("{") else {"text": ack_body}
+    webhook = WebhookClient(
+        command["response_url"],
+        timeout=10,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler()],
+    )
+    try:
+        sent = webhook.send_dict(message)
+    except Exception as error:  # the report is recorded; only its confirmation is lost
+        sent, reason = None, f"{type(error).__name__}: {error}"
+    else:
+        reason = f"HTTP {sent.status_code}: {sent.body}"
+    if sent is None or sent.status_code != 200:
+        log.error(
+            "command answer not delivered",
+            extra=fields(**request_ids(command), error=reason),
+        )
 
 
 def _content_key(raw: str) -> str:

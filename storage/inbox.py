@@ -1,4 +1,4 @@
-"""The inbox: Slack events stored before Slack hears "got it", then processed by a worker.
+"""The inbox: Slack events and commands stored before Slack hears "got it", then processed.
 
 The request path calls `accept` (one INSERT, leased to the accepting process) and answers
 Slack; the worker (`bot.inbox`) runs the listeners, then `mark_done`, or `retry_later` /
@@ -10,7 +10,9 @@ Time always comes in as `now`; nothing here reads the clock.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -27,6 +29,17 @@ KEEP_DONE = timedelta(days=1)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Inbox rows are never loaded as objects, so updates need not look for them in the session.
 _PLAIN = {"synchronize_session": False}
+
+
+def parse_body(body: str) -> dict:
+    """Return a stored request as Bolt reads it: an event's JSON, or a command's form fields.
+
+    Raises ValueError when it is neither.
+    """
+    if body.startswith("{"):
+        return json.loads(body)
+    fields = parse_qs(body, keep_blank_values=True, strict_parsing=True)
+    return {name: values[0] for name, values in fields.items()}
 
 
 def accept(connection: Connection, event_id: str, body: str, now: datetime) -> int | None:

@@ -4,16 +4,13 @@ A `UserError` rolls the transaction back, so bad input changes nothing, and its 
 answer. Any other failure is logged with the request's ids and the person is told plainly that
 nothing was recorded, so they know to try again.
 
-Slack waits 3 s for the acknowledgement. The work normally takes milliseconds and its answer is
-the acknowledgement itself; if the database is busy and the work is not done within
-`ACK_BUDGET_SECONDS`, the person is acknowledged at once with "recording…" and gets the real
-answer through the command's `response_url` when the work finishes.
+Slack has had its acknowledgement already (the command is stored in the inbox first, see
+`bot.inbox`); what the listener acknowledges here is posted to the command's `response_url`.
 """
 
 import html
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, TimeoutError
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -27,11 +24,6 @@ from storage.db import session_scope
 
 log = logging.getLogger("command")
 
-# Slack gives up on an acknowledgement after 3 s; leave room for the network.
-ACK_BUDGET_SECONDS = 2.0
-RECORDING = Answer("⏳ Recording… siteloop is busy; you'll see the result here in a moment.")
-_workers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="command")
-
 FAILURE = Answer(
     "Something went wrong on siteloop's side and nothing was recorded. "
     "Please try again in a minute; if it keeps failing, tell your siteloop admin."
@@ -39,25 +31,10 @@ FAILURE = Answer(
 
 
 def answer_command(
-    ack: Callable,
-    runtime: Runtime,
-    command: dict,
-    work: Callable[[Session, datetime], Answer],
-    respond: Callable | None = None,
+    ack: Callable, runtime: Runtime, command: dict, work: Callable[[Session, datetime], Answer]
 ) -> None:
-    """Run `work(session, now)` in a transaction and acknowledge with its answer.
-
-    With `respond` (Bolt's response_url helper), slow work is acknowledged early and answered
-    when done; without it, the acknowledgement waits for the work.
-    """
-    pending = _workers.submit(_run, runtime, command, work)
-    try:
-        answer = pending.result(timeout=ACK_BUDGET_SECONDS if respond else None)
-    except TimeoutError:
-        ack(**RECORDING.as_ack())
-        pending.add_done_callback(lambda done: respond(**done.result().as_ack()))
-        return
-    ack(**answer.as_ack())
+    """Run `work(session, now)` in a transaction and acknowledge with its answer."""
+    ack(**_run(runtime, command, work).as_ack())
 
 
 def _run(runtime: Runtime, command: dict, work: Callable[[Session, datetime], Answer]) -> Answer:

@@ -16,7 +16,7 @@ CONTEXTS = {
 }
 
 
-def handle(*, ack, command, client, runtime, respond, **_) -> None:
+def handle(*, ack, command, client, runtime, **_) -> None:
     """Record the report on the tasks it names and say what was understood."""
     context = CONTEXTS[command["command"]]
 
@@ -31,4 +31,4 @@ def handle(*, ack, command, client, runtime, respond, **_) -> None:
         )
         return reports.record(session, actor, parsed, tasks, origin, now)
 
-    answer_command(ack, runtime, command, work, respond)
+    answer_command(ack, runtime, command, work)

@@ -16,7 +16,7 @@ SUBCOMMANDS = {
 }
 
 
-def handle(*, ack, command, client, runtime, respond, **_) -> None:
+def handle(*, ack, command, client, runtime, **_) -> None:
     """Dispatch `/siteloop SUBCOMMAND …`; `help` (or nothing) shows the help."""
     words = command_words(command)
     subcommand, args = (words[0].lower(), words[1:]) if words else ("help", [])
@@ -36,4 +36,4 @@ def handle(*, ack, command, client, runtime, respond, **_) -> None:
     def work(session: Session, now) -> Answer:
         return service(build_request(session, client, command, args, now))
 
-    answer_command(ack, runtime, command, work, respond)
+    answer_command(ack, runtime, command, work)

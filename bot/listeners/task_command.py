@@ -12,7 +12,7 @@ USAGE = (
 )
 
 
-def handle(*, ack, command, client, runtime, respond, **_) -> None:
+def handle(*, ack, command, client, runtime, **_) -> None:
     """Dispatch `/task SUBCOMMAND …`."""
     words = command_words(command)
     subcommand = words[0].lower() if words else ""
@@ -28,4 +28,4 @@ def handle(*, ack, command, client, runtime, respond, **_) -> None:
             return tasks.show(request, request.args, request.actor)
         raise UserError(USAGE)
 
-    answer_command(ack, runtime, command, work, respond)
+    answer_command(ack, runtime, command, work)

@@ -7,7 +7,7 @@ from bot.replies import Answer
 from bot.services import task_list
 
 
-def handle(*, ack, command, client, runtime, respond, **_) -> None:
+def handle(*, ack, command, client, runtime, **_) -> None:
     """List tasks: all open ones, `mine`, `@person`, `blocked`, `late`, `all`, or a crew's."""
 
     def work(session: Session, now) -> Answer:
@@ -15,4 +15,4 @@ def handle(*, ack, command, client, runtime, respond, **_) -> None:
             build_request(session, client, command, command_words(command), now)
         )
 
-    answer_command(ack, runtime, command, work, respond)
+    answer_command(ack, runtime, command, work)

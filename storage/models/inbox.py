@@ -1,4 +1,4 @@
-"""The inbox: Slack events stored before Slack is told they arrived, processed right after."""
+"""The inbox: Slack events and commands stored before Slack is told they arrived, then processed."""
 
 from datetime import datetime
 
@@ -10,10 +10,12 @@ from storage.models.base import Base, Instant
 
 
 class InboxEvent(Base):
-    """One Slack event delivery, kept from its acknowledgement until its listener has run.
+    """One Slack event delivery or slash command, kept from its acknowledgement until its listener
+    has run.
 
-    Slack's 200 means "stored here": the envelope is inserted, unique by Slack's `event_id`
-    (so a retried delivery is stored once), then a worker runs the listeners on it. The process
+    Slack's 200 means "stored here": the request is inserted, unique by Slack's `event_id` (so a
+    retried delivery is stored once; a command, never retried, is keyed by its content), then a
+    worker runs the listeners on it. The process
     that accepts an event leases it (`claimed_until`) while its worker gets to it; a lease that
     runs out means that process died, and any process's sweep picks the event up again.
 
@@ -32,7 +34,8 @@ class InboxEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(64))
     received_at: Mapped[datetime] = mapped_column(Instant)
-    body: Mapped[str] = mapped_column(sa.Text)  # the envelope's JSON, exactly as Slack sent it
+    # Exactly as Slack sent it: an event's JSON envelope, or a command's form-encoded fields.
+    body: Mapped[str] = mapped_column(sa.Text)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     claimed_until: Mapped[datetime | None] = mapped_column(Instant)
     done_at: Mapped[datetime | None] = mapped_column(Instant)

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from bot.listeners import command_runner
+from bot import inbox
 from tests.bot.sites import plan_task, setup_project, task
 
 
@@ -21,7 +21,7 @@ def test_a_command_is_acknowledged_at_once_and_answered_when_the_database_frees_
 ):
     if tower.runtime.engine.dialect.name != "sqlite":
         pytest.skip("holds SQLite's write lock to make the database busy")
-    monkeypatch.setattr(command_runner, "ACK_BUDGET_SECONDS", 0.2)
+    monkeypatch.setattr(inbox, "ACK_BUDGET_SECONDS", 0.2)
     blocker = sqlite3.connect(tower.runtime.engine.url.database, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database
     sent = []

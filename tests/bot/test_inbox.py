@@ -24,8 +24,10 @@ def start_siteloop(slack, database_url, clock) -> Service:
 
 
 def inbox_rows(service) -> list[InboxEvent]:
+    """Return the events stored (the slash commands that set the site up left aside)."""
     with service.runtime.sessions() as session:
-        rows = list(session.scalars(sa.select(InboxEvent).order_by(InboxEvent.id)))
+        query = sa.select(InboxEvent).where(InboxEvent.body.startswith("{"))
+        rows = list(session.scalars(query.order_by(InboxEvent.id)))
         session.expunge_all()
         return rows
 

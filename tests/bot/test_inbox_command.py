@@ -44,8 +44,9 @@ def test_it_lists_the_events_newest_first_with_their_state(
     rows = table_rows(listed.stdout)
     home = f"event app_home_opened from U0BOB in {slack.dm_channel('U0BOB')}"
     assert [(r[0], r[1], r[4], r[5]) for r in rows] == [
-        ("2", home, "given up", "5"),
-        ("1", "event message from U0BOB in C0TOWER", "processed", "1"),
+        ("3", home, "given up", "5"),
+        ("2", "event message from U0BOB in C0TOWER", "processed", "1"),
+        ("1", "command /siteloop from U0ANN in C0TOWER", "processed", "1"),
     ]
     assert "SlackApiError" in rows[0][6] and rows[1][6] == ""
     assert "siteloop inbox retry ID" in listed.stdout
@@ -54,7 +55,7 @@ def test_it_lists_the_events_newest_first_with_their_state(
 def test_failed_lists_only_the_events_given_up(history, app_database_url, tmp_path):
     listed = inbox(app_database_url, tmp_path, "--failed")
 
-    assert [r[0] for r in table_rows(listed.stdout)] == ["2"]
+    assert [r[0] for r in table_rows(listed.stdout)] == ["3"]
 
 
 def test_retry_reprocesses_an_event_given_up_once_the_cause_is_fixed(
@@ -62,12 +63,12 @@ def test_retry_reprocesses_an_event_given_up_once_the_cause_is_fixed(
 ):
     slack.faults.clear()  # Slack takes views.publish again
 
-    retried = inbox(app_database_url, tmp_path, "retry", "2")
+    retried = inbox(app_database_url, tmp_path, "retry", "3")
     siteloop.inbox.sweep()
     siteloop.inbox.settle()
 
     assert retried.returncode == 0, retried.stderr
-    assert "Inbox event 2 (event app_home_opened from U0BOB in D" in retried.stdout
+    assert "Inbox event 3 (event app_home_opened from U0BOB in D" in retried.stdout
     assert "is queued again." in retried.stdout
     [home] = [view for view in slack.views(user="U0BOB") if view.type == "home"]
     assert "/siteloop help" in home.rendered
@@ -79,16 +80,16 @@ def test_retry_reprocesses_an_event_given_up_once_the_cause_is_fixed(
 @pytest.mark.parametrize(
     ("event", "problem"),
     [
-        ("1", "inbox event 1 was processed"),
+        ("2", "inbox event 2 was processed"),
         ("9", "there is no inbox event 9"),
     ],
 )
 def test_retry_refuses_an_event_not_given_up_and_changes_nothing(
     history, app_database_url, tmp_path, event, problem
 ):
-    refused = inbox(app_database_url, tmp_path, "retry", "2", event)
+    refused = inbox(app_database_url, tmp_path, "retry", "3", event)
 
     assert refused.returncode == 2
     assert problem in refused.stderr
     still = table_rows(inbox(app_database_url, tmp_path, "--failed").stdout)
-    assert [(r[0], r[4]) for r in still] == [("2", "given up")]
+    assert [(r[0], r[4]) for r in still] == [("3", "given up")]
