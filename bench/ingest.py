@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import http.client
 import json
 import math
@@ -112,7 +113,7 @@ class Result:
     deferred: bool = False  # a command acked "Recording…", its answer to follow by response_url
 
 
-def command_body(user: str, command: str, text: str, trigger: str) -> bytes:
+def command_body(user: str, command: str, text: str, trigger: str, response_url: str = "") -> bytes:
     """Return a slash command's form, field for field as Slack sends it (slash_command.json)."""
     form = [
         ("token", VERIFICATION_TOKEN),
@@ -126,7 +127,10 @@ def command_body(user: str, command: str, text: str, trigger: str) -> bytes:
         ("text", text),
         ("api_app_id", APP_ID),
         ("is_enterprise_install", "false"),
-        ("response_url", f"https://hooks.slack.invalid/commands/{TEAM_ID}/{trigger}"),
+        (
+            "response_url",
+            response_url or f"https://hooks.slack.invalid/commands/{TEAM_ID}/{trigger}",
+        ),
         ("trigger_id", trigger),
     ]
     return urllib.parse.urlencode(form).encode()
@@ -200,10 +204,13 @@ def planned_posts(n: int, tasks: int, start: float, rate: float) -> list[Post]:
     ]
 
 
-def build_load(n: int, tasks: int, start: float, rate: float, run_tag: str) -> list[Request]:
+def build_load(
+    n: int, tasks: int, start: float, rate: float, run_tag: str, answer_urls: list[str] = ()
+) -> list[Request]:
     """Return 2n requests, commands and channel posts alternating, naming varied tasks.
 
-    `start` (wall clock) is when the first is due; request i is due at start + i/rate.
+    `start` (wall clock) is when the first is due; request i is due at start + i/rate. Commands
+    carry `answer_urls` (the emulator's response_urls) as their response_url, when given.
     """
     base = int(start)
     plan = []
@@ -217,7 +224,9 @@ def build_load(n: int, tasks: int, start: float, rate: float, run_tag: str) -> l
         plan.append(
             Request(
                 "command",
-                command_body(user, "/update", text, trigger),
+                command_body(
+                    user, "/update", text, trigger, answer_urls[k] if answer_urls else None
+                ),
                 "application/x-www-form-urlencoded",
             )
         )
@@ -409,9 +418,9 @@ class Child:
         raise SystemExit(f"bench: {self.name} did not start; its log:\n{self.log_path.read_text()}")
 
     def cpu_seconds(self) -> float:
-        """Return the CPU time (user + system) the process has used so far."""
-        fields = Path(f"/proc/{self.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """Return the CPU time (user + system) the process and its children (siteloop's worker
+        process) have used so far."""
+        return sum(_cpu_seconds(pid) for pid in [self.popen.pid, *_children(self.popen.pid)])
 
     def stop(self) -> None:
         if self.popen.poll() is None:
@@ -424,7 +433,20 @@ class Child:
         self._log.close()
 
 
-def start_emulator(workdir: Path, args) -> tuple[Child, str]:
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # it has ended
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_emulator(workdir: Path, args) -> tuple[Child, str, list[str]]:
     child = Child(
         "emulator",
         [
@@ -444,7 +466,8 @@ def start_emulator(workdir: Path, args) -> tuple[Child, str]:
         REPO,
         workdir,
     )
-    return child, child.wait_for(lambda e: "api_url" in e)["api_url"]
+    started = child.wait_for(lambda e: "api_url" in e)
+    return child, started["api_url"], started["answer_urls"]
 
 
 def start_siteloop(workdir: Path, api_url: str, database_url: str) -> tuple[Child, int]:
@@ -489,7 +512,10 @@ def run_emulator(args) -> None:
     emulator.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print(json.dumps({"api_url": emulator.api_url}), flush=True)
+    # Where siteloop answers the setup and each /update of the load.
+    urls = [emulator.response_urls.issue(CHANNEL, MANAGER) for _ in range(args.requests + 1)]
+    answer_urls = [f"{emulator.server_root()}response/{url.id}" for url in urls]
+    print(json.dumps({"api_url": emulator.api_url, "answer_urls": answer_urls}), flush=True)
     # The bench writes when the load starts (wall clock); the run's posts are then in Slack.
     start = float(sys.stdin.readline())
     for post in planned_posts(args.requests, args.tasks, start, args.rate):
@@ -497,6 +523,10 @@ def run_emulator(args) -> None:
             Message(ts=post.ts, channel=CHANNEL, user=post.user, text=post.text, team=TEAM_ID)
         )
     print(json.dumps({"posts": args.requests}), flush=True)
+    # Then, asked, how many of the load's commands were answered at their response_url.
+    if sys.stdin.readline():
+        answered = {post.url_id for post in emulator.workspace.response_posts if post.status == 200}
+        print(json.dumps({"answered": len(answered & {url.id for url in urls[1:]})}), flush=True)
     stop.wait()
     emulator.stop()
 
@@ -544,8 +574,8 @@ def run_bare(before_response: bool) -> None:
 # Setting siteloop's site up -------------------------------------------------------------------
 
 
-def post_command(port: int, user: str, command: str, text: str) -> str:
-    body = command_body(user, command, text, f"setup.{time.time_ns()}")
+def post_command(port: int, user: str, command: str, text: str, answer_url: str) -> None:
+    body = command_body(user, command, text, f"setup.{time.time_ns()}", answer_url)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     connection.request(
         "POST", EVENTS_PATH, body, signed_headers(body, "application/x-www-form-urlencoded")
@@ -555,7 +585,21 @@ def post_command(port: int, user: str, command: str, text: str) -> str:
     connection.close()
     if response.status != 200:
         raise SystemExit(f"bench: {command} {text!r} answered HTTP {response.status}")
-    return json.loads(text).get("text", "") if text else ""
+
+
+def wait_for_project(database: Path, timeout: float = 30.0) -> None:
+    """Wait until `/siteloop setup` has been processed (it is answered as soon as it is stored)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        query = "SELECT count(*) FROM projects WHERE key = ?"
+        with (
+            contextlib.suppress(sqlite3.OperationalError),  # no database or tables yet
+            contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db,
+        ):
+            if db.execute(query, (PROJECT,)).fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise SystemExit(f"bench: /siteloop setup {PROJECT} was not recorded within {timeout:g} s")
 
 
 def plan_tasks(database_url: str, count: int) -> None:
@@ -574,7 +618,7 @@ def plan_tasks(database_url: str, count: int) -> None:
 
 
 def wait_for_inbox(database: Path, since: float, timeout: float = 120.0) -> float:
-    """Wait until every accepted event is processed; return how long after `since` that was."""
+    """Wait until every accepted request is processed; return how long after `since` that was."""
     deadline = time.perf_counter() + timeout
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
         while time.perf_counter() < deadline:
@@ -714,14 +758,13 @@ def timed_drive(
 def run_siteloop_target(args, workdir: Path) -> tuple[list[Result], float, float, dict[str, int]]:
     database = workdir / "siteloop.db"
     database_url = f"sqlite:///{database}"
-    emulator, api_url = start_emulator(workdir, args)
+    emulator, api_url, answer_urls = start_emulator(workdir, args)
     siteloop = None
     profilers: list[subprocess.Popen] = []
     try:
         siteloop, port = start_siteloop(workdir, api_url, database_url)
-        answer = post_command(port, MANAGER, "/siteloop", f"setup {PROJECT} Tower A")
-        if "is set up" not in answer:
-            raise SystemExit(f"bench: /siteloop setup answered {answer!r}")
+        post_command(port, MANAGER, "/siteloop", f"setup {PROJECT} Tower A", answer_urls[0])
+        wait_for_project(database)
         plan_tasks(database_url, args.tasks)
         warm_up(port, [*CREW, MANAGER], chatter)
         if args.profile:
@@ -731,17 +774,20 @@ def run_siteloop_target(args, workdir: Path) -> tuple[list[Result], float, float
         emulator.popen.stdin.write(f"{start_wall!r}\n".encode())
         emulator.popen.stdin.flush()
         emulator.wait_for(lambda e: "posts" in e)
-        plan = build_load(args.requests, args.tasks, start_wall, args.rate, "S")
+        plan = build_load(args.requests, args.tasks, start_wall, args.rate, "S", answer_urls[1:])
         cpu = siteloop.cpu_seconds()
         results = drive(port, plan, args.rate, args.concurrency, start)
         # Events are answered once stored; their reports are recorded right after, by the inbox's
         # worker. The check below waits for it, and the CPU figure includes its work.
-        lag = wait_for_inbox(database, since=max(r.done for r in results))
+        lag = wait_for_inbox(Path(f"{database}-inbox"), since=max(r.done for r in results))
         cpu_ms = (siteloop.cpu_seconds() - cpu) * 1000 / len(plan)
         for profiler in profilers:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(30)
-        counts = count_updates(database) | {"lag_ms": round(lag * 1000)}
+        emulator.popen.stdin.write(b"answers\n")
+        emulator.popen.stdin.flush()
+        answered = emulator.wait_for(lambda e: "answered" in e)["answered"]
+        counts = count_updates(database) | {"lag_ms": round(lag * 1000), "answered": answered}
     finally:
         if siteloop is not None:
             siteloop.stop()
@@ -890,8 +936,8 @@ def main(argv: list[str] | None = None) -> int:
         f"expected {2 * n}, {n} of each: {'OK' if count_ok else 'MISMATCH'}"
     )
     print(
-        f"events processed: the last report from a channel post was recorded "
-        f"{counts['lag_ms']} ms after the last answer"
+        f"processed: the last report was recorded {counts['lag_ms']} ms after the last answer; "
+        f"{counts['answered']} of {n} /update commands answered at their response_url"
     )
     worst = max(site.values(), key=lambda s: s.p99)
     checks = [
@@ -912,6 +958,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{pbr['all'].errors} bare pbr",
         ),
         ("every report stored once", count_ok, f"{counts['total']} of {2 * n}"),
+        ("every command answered", counts["answered"] == n, f"{counts['answered']} of {n}"),
     ]
     print(f"after the run (the benchmark's own load included): {load_average(before=False)}")
     for label, passed, detail in checks:

@@ -77,7 +77,7 @@ def serve(
     # Listen for SIGTERM before starting, so a stop asked for during start-up is not lost.
     stop = _stop_on_signals()
     try:
-        service = Service(settings)
+        service = Service(settings, role="front")
         service.start()
     except (ConfigError, RulebookError) as error:
         _fail(str(error), 2)

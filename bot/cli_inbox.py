@@ -41,10 +41,9 @@ def inbox(
         return
     from rich.console import Console
 
-    from bot.cli import _session
     from storage import inbox as rows
 
-    with _session() as session:
+    with _inbox_session() as session:
         events, total = rows.newest(session, limit, given_up_only=failed)
     console = Console()
     what = "events given up" if failed else "events"
@@ -63,11 +62,11 @@ def retry(
     ids: Annotated[list[int], typer.Argument(help="Inbox ids of events given up on.", min=1)],
 ) -> None:
     """Process events given up on again (with all their attempts); fix their cause first."""
-    from bot.cli import _fail, _session
+    from bot.cli import _fail
     from storage import inbox as rows
     from storage.models import InboxEvent
 
-    with _session() as session:
+    with _inbox_session() as session:
         found = {i: session.get(InboxEvent, i) for i in dict.fromkeys(ids)}
         for event_pk, event in found.items():
             if event is None:
@@ -88,6 +87,16 @@ def retry(
 
 
 # Helpers
+
+
+def _inbox_session():
+    """Return a session on the configured database's inbox (SQLite keeps it in its own file)."""
+    from bot.cli import _settings
+    from storage.db import make_engine, make_session_factory
+    from storage.inbox import open_inbox
+
+    url = _settings().database_url
+    return make_session_factory(open_inbox(url, make_engine(url)))()
 
 
 def _envelope(event: InboxEvent) -> dict:

@@ -44,6 +44,8 @@ from storage.db import session_scope
 
 log = logging.getLogger("inbox")
 
+# How often a sweep also forgets the requests processed more than a day ago.
+PRUNE_EVERY = timedelta(seconds=30)
 # Slack gives up on a command's acknowledgement after 3 s; leave room for the network.
 ACK_BUDGET_SECONDS = 2.0
 RECORDING = Answer("⏳ Recording… siteloop is busy; you'll see the result here in a moment.")
@@ -52,6 +54,7 @@ LOST = Answer(
     "Please send it again in a minute."
 )
 _storers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="command")
+_answerers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="answer")
 
 # Context key marking the worker's own dispatch of a stored event (it must not be stored again).
 REPLAY = "siteloop_inbox_replay"
@@ -63,24 +66,29 @@ LISTENER_ERROR = "siteloop_listener_error"
 
 
 class Inbox:
-    """The event inbox of one process: a Bolt middleware that accepts, and a worker thread.
+    """The inbox of one process: a Bolt middleware that accepts, and a worker thread.
 
     Args:
         runtime: the database and clock.
-        max_attempts: how many times a failing event is tried before it is given up (logged).
+        worker: whether this process processes what it accepts (False for `siteloop serve`'s
+            front process, whose requests the worker process claims from the table).
+        max_attempts: how many times a failing request is tried before it is given up (logged).
         retry_after: the pause after a first failure; it doubles with each further one.
-        sweep_seconds: how often the worker looks for events left by a process that died.
+        sweep_seconds: how often the worker looks for requests to claim: those a process that
+            died left, or, in a worker process, those its front accepted.
     """
 
     def __init__(
         self,
         runtime: Runtime,
         *,
+        worker: bool = True,
         max_attempts: int = 5,
         retry_after: timedelta = timedelta(seconds=30),
         sweep_seconds: float = 30.0,
     ) -> None:
         self.runtime = runtime
+        self.worker = worker
         self.max_attempts = max_attempts
         self.retry_after = retry_after
         self.sweep_seconds = sweep_seconds
@@ -88,8 +96,10 @@ class Inbox:
         self._queue: deque[tuple[int, str]] = deque()
         self._changed = threading.Condition()
         self._held: set[int] = set()  # ids queued or being processed here
+        self._answering: set[Future] = set()  # commands' answers being posted
         self._stopping = False
         self._thread: threading.Thread | None = None
+        self._pruned_at: datetime | None = None
 
     # The request path
 
@@ -125,9 +135,9 @@ class Inbox:
 
     def _store(self, event_id: str, raw: str, now: datetime) -> int | None:
         """Insert a request and queue it; return its id, or None for a retry already stored."""
-        with self.runtime.engine.begin() as connection:
-            event_pk = inbox.accept(connection, event_id, raw, now)
-        if event_pk is not None:
+        with self.runtime.inbox_engine.begin() as connection:
+            event_pk = inbox.accept(connection, event_id, raw, now, leased=self.worker)
+        if event_pk is not None and self.worker:
             self._put(event_pk, raw)
         return event_pk
 
@@ -168,34 +178,46 @@ class Inbox:
             self._held.difference_update(left)
             self._changed.notify_all()
         if left:
-            with session_scope(self.runtime.sessions) as session:
+            with session_scope(self.runtime.inbox_sessions) as session:
                 inbox.release(session, left)
             log.warning("events left for the next start", extra=fields(count=len(left)))
 
     def settle(self, timeout: float = 10.0) -> None:
-        """Wait until every event accepted so far is processed; TimeoutError after `timeout`."""
+        """Wait until every request accepted so far is processed and answered; TimeoutError
+        after `timeout`."""
         with self._changed:
-            if not self._changed.wait_for(lambda: not self._held, timeout):
-                raise TimeoutError(f"{len(self._held)} events still unprocessed after {timeout} s")
+            if not self._changed.wait_for(lambda: not (self._held or self._answering), timeout):
+                raise TimeoutError(
+                    f"{len(self._held)} requests unprocessed, {len(self._answering)} answers "
+                    f"unsent after {timeout} s"
+                )
+
+    def _answered(self, answering: Future) -> None:
+        with self._changed:
+            self._answering.discard(answering)
+            self._changed.notify_all()
 
     def sweep(self) -> int:
-        """Queue the events whose lease ran out (their process died); return how many.
+        """Queue the requests nobody holds a lease on (their process died, or a front process
+        accepted them for this one); return how many.
 
-        Also forgets events done more than a day ago.
+        Also forgets, at most every 30 s, requests done more than a day ago.
         """
         now = self.runtime.clock.now()
-        taken = []
-        with session_scope(self.runtime.sessions) as session:
-            inbox.prune(session, now)
-            for event_pk in inbox.sweep_ids(session, now):
-                if event_pk in self._held:  # queued here already: its lease ran out in the queue
-                    continue
-                body = inbox.claim(session, event_pk, now)
-                if body is not None:
-                    taken.append((event_pk, body))
+        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+            with session_scope(self.runtime.inbox_sessions) as session:
+                inbox.prune(session, now)
+            self._pruned_at = now
+        with session_scope(self.runtime.inbox_sessions, read_only=True) as session:
+            # Queued here already: its lease ran out in the queue.
+            free = [pk for pk in inbox.sweep_ids(session, now) if pk not in self._held]
+        if not free:
+            return 0
+        with session_scope(self.runtime.inbox_sessions) as session:
+            taken = inbox.claim(session, free, now)
         for event_pk, body in taken:
             self._put(event_pk, body)
-        if taken:
+        if taken and self.sweep_seconds >= 1:  # a worker process's claims are not news
             log.info("picked up events left unprocessed", extra=fields(count=len(taken)))
         return len(taken)
 
@@ -230,7 +252,7 @@ class Inbox:
         now = self.runtime.clock.now()
         retry_at = None
         try:
-            with session_scope(self.runtime.sessions) as session:
+            with session_scope(self.runtime.inbox_sessions) as session:
                 if error is None:
                     inbox.mark_done(session, event_pk, now)
                     return
@@ -266,7 +288,11 @@ class Inbox:
             log.exception("event could not be processed")
             return f"{type(error).__name__}: {error}"
         if body.get("command") and response.status == 200 and response.body:
-            _answer(body, response.body)
+            # On its own thread: a slow response_url must not hold up the requests behind.
+            answering = _answerers.submit(_answer, body, response.body)
+            with self._changed:
+                self._answering.add(answering)
+            answering.add_done_callback(self._answered)
         if response.status >= 500:
             error = request.context.get(LISTENER_ERROR)
             return f"{type(error).__name__}: {error}" if error else f"status {response.status}"

@@ -29,10 +29,22 @@ class Doorbell:
 
 @dataclass(frozen=True)
 class Runtime:
-    """What listeners and jobs need, passed in explicitly rather than imported as globals."""
+    """What listeners and jobs need, passed in explicitly rather than imported as globals.
+
+    `inbox_engine` and `inbox_sessions` reach the inbox (`storage.inbox`): SQLite keeps it in a
+    file of its own; without them, it is in the main database.
+    """
 
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
     doorbell: Doorbell = field(default_factory=Doorbell)
+    inbox_engine: Engine | None = None
+    inbox_sessions: sessionmaker[Session] | None = None
+
+    def __post_init__(self) -> None:
+        if self.inbox_engine is None:
+            object.__setattr__(self, "inbox_engine", self.engine)
+        if self.inbox_sessions is None:
+            object.__setattr__(self, "inbox_sessions", self.sessions)

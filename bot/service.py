@@ -1,12 +1,19 @@
 """A running siteloop: database migrated, Slack identity verified, listeners, scheduler, server.
 
-`siteloop serve` runs one until SIGTERM; the tests and the demo run one in-process on a free
-port with an injected clock, over the same code path.
+A service plays one of three roles:
+
+- `all`: everything in one process. The tests and the demo run one in-process on a free port
+  with an injected clock.
+- `front`: `siteloop serve`'s process. It answers Slack (HTTP or Socket Mode), storing events
+  and commands in the inbox, and starts and watches a worker process (`bot.worker_process`).
+- `worker`: that worker process. It claims what the front stored and runs the listeners, the
+  scheduler and the outbox's delivery.
 """
 
 import contextlib
 import logging
 import threading
+from typing import Literal
 
 from slack_sdk import WebClient
 from slack_sdk.socket_mode import SocketModeClient
@@ -23,6 +30,7 @@ from bot.scheduler import Heartbeat, start_scheduler
 from bot.server import HttpServer, make_wsgi_app
 from bot.services import card_hook
 from bot.slack_identity import verify_identity
+from bot.worker_process import WorkerProcess
 from storage import inbox as inbox_rows
 from storage import migrate
 from storage.db import is_reachable, make_engine, make_session_factory, session_scope
@@ -32,13 +40,24 @@ log = logging.getLogger("service")
 
 # Slack waits 3 s for an ack; a Web API call that hangs longer than this is treated as failed.
 WEB_API_TIMEOUT_SECONDS = 10
+# How often a worker process looks for requests its front stored, and for messages to send
+# that the front queued (a button's card update, say): the front can't ring its doorbell.
+WORKER_POLL_SECONDS = 0.025
+WORKER_OUTBOX_IDLE_SECONDS = 0.25
+
+Role = Literal["all", "front", "worker"]
 
 
 class Service:
     """siteloop's server process, startable and stoppable from code."""
 
     def __init__(
-        self, settings: Settings, *, clock: Clock | None = None, host: str = "0.0.0.0"
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        host: str = "0.0.0.0",
+        role: Role = "all",
     ) -> None:
         settings.require_slack()
         for secret in (
@@ -48,6 +67,7 @@ class Service:
         ):
             register_secret(secret.get_secret_value() if secret else None)
         self.settings = settings
+        self.role = role
         self.host = host
         self.clock = clock or SystemClock()
         self.heartbeat = Heartbeat(self.clock)
@@ -59,6 +79,8 @@ class Service:
         self.dispatcher: Dispatcher | None = None
         # Stored events waiting for their listeners (see bot.inbox).
         self.inbox: Inbox | None = None
+        # The front's worker process.
+        self.worker: WorkerProcess | None = None
 
     def start(self, port: int | None = None) -> None:
         """Migrate the database, verify the bot token, then start the scheduler and the server.
@@ -83,14 +105,20 @@ class Service:
         # Bolt hands each request a client carrying the token from `identity`; the app's own
         # client only sets where and how to call.
         client = WebClient(base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT_SECONDS)
+        inbox_engine = inbox_rows.open_inbox(settings.database_url, engine)
         self.runtime = Runtime(
             settings=settings,
             engine=engine,
             sessions=make_session_factory(engine),
             clock=self.clock,
+            inbox_engine=inbox_engine,
+            inbox_sessions=make_session_factory(inbox_engine),
         )
         card_hook.install(self.runtime)  # assignment cards follow their tasks (one hook)
-        self.inbox = Inbox(self.runtime)
+        if self.role == "worker":
+            self.inbox = Inbox(self.runtime, sweep_seconds=WORKER_POLL_SECONDS)
+        else:
+            self.inbox = Inbox(self.runtime, worker=self.role == "all")
         signing_secret = (
             None if settings.socket_mode else settings.slack_signing_secret.get_secret_value()
         )
@@ -101,19 +129,29 @@ class Service:
             signing_secret=signing_secret,
             inbox=self.inbox,
         )
-        self.inbox.start(self.app)  # first, events a stopped process left unprocessed
-        self._scheduler = start_scheduler(settings.tick_seconds, {"rules": self._scheduled_tick})
-        if settings.socket_mode:
-            self._start_socket_mode()
-        else:
-            self._start_http(settings.port if port is None else port)
-        self.dispatcher = Dispatcher(
-            sessions=self.runtime.sessions,
-            client=make_client(settings),
-            clock=self.clock,
-            doorbell=self.runtime.doorbell,
-        )
-        self.dispatcher.start()
+        if self.role != "front":
+            self.inbox.start(self.app)  # first, events a stopped process left unprocessed
+            self._scheduler = start_scheduler(
+                settings.tick_seconds, {"rules": self._scheduled_tick}
+            )
+        if self.role == "front":
+            self.worker = WorkerProcess(settings)
+            self.worker.start()
+        if self.role != "worker":
+            if settings.socket_mode:
+                self._start_socket_mode()
+            else:
+                self._start_http(settings.port if port is None else port)
+        if self.role != "front":
+            idle = {"idle_seconds": WORKER_OUTBOX_IDLE_SECONDS} if self.role == "worker" else {}
+            self.dispatcher = Dispatcher(
+                sessions=self.runtime.sessions,
+                client=make_client(settings),
+                clock=self.clock,
+                doorbell=self.runtime.doorbell,
+                **idle,
+            )
+            self.dispatcher.start()
 
     def tick(self) -> TickResult:
         """Evaluate the rules now (the scheduler's job; tests call it after moving the clock)."""
@@ -139,15 +177,26 @@ class Service:
         assert self._http is not None, "not serving HTTP"
         return self._http.port
 
-    def health(self) -> dict:
-        """Return the health report: ok when the database answers and every worker runs (the
-        scheduler, the inbox's worker, the outbox's delivery), with the events waiting."""
-        database = is_reachable(self.runtime.engine)
-        workers = {
+    def _parts(self) -> dict[str, bool]:
+        """Return whether each background part of this process runs: the worker process in a
+        front; else the scheduler, the inbox's worker and the outbox's delivery."""
+        if self.role == "front":
+            return {"worker": bool(self.worker and self.worker.running)}
+        return {
             "scheduler": bool(self._scheduler and self._scheduler.running),
             "inbox": bool(self.inbox and self.inbox.running),
             "outbox": bool(self.dispatcher and self.dispatcher.running),
         }
+
+    def stopped_parts(self) -> list[str]:
+        """Return the names of the background parts that have stopped (see `health`)."""
+        return [name for name, up in self._parts().items() if not up]
+
+    def health(self) -> dict:
+        """Return the health report: ok when the database answers and every background part
+        runs, with the events and commands waiting."""
+        database = is_reachable(self.runtime.engine)
+        workers = self._parts()
         last = self.heartbeat.last_beat
         report = {
             "ok": database and all(workers.values()),
@@ -159,7 +208,7 @@ class Service:
             # (If the database went away just now, there is no count.)
             with (
                 contextlib.suppress(Exception),
-                session_scope(self.runtime.sessions, read_only=True) as session,
+                session_scope(self.runtime.inbox_sessions, read_only=True) as session,
             ):
                 report["events_waiting"] = inbox_rows.backlog(session)
         return report
@@ -174,12 +223,14 @@ class Service:
             ("HTTP server", self._http and (lambda: self._http.stop(grace_seconds))),
             ("Socket Mode connection", self._socket and self._socket.close),
             # Nothing new arrives now: finish what was accepted.
+            ("worker process", self.worker and (lambda: self.worker.stop(grace_seconds))),
             ("inbox", self.inbox and (lambda: self.inbox.stop(grace_seconds))),
             ("scheduler", self._scheduler and self._stop_scheduler),
             # Finishes the message in flight.
             ("dispatcher", self.dispatcher and (lambda: self.dispatcher.stop(grace_seconds))),
             ("threads", lambda: [thread.join(grace_seconds) for thread in self._threads]),
             ("database", self.runtime.engine.dispose),
+            ("inbox database", self.runtime.inbox_engine.dispose),
         ]
         for name, step in steps:
             if not step:

@@ -6,6 +6,11 @@ Slack; the worker (`bot.inbox`) runs the listeners, then `mark_done`, or `retry_
 process died between answering Slack and processing them. `newest` and `retry` are for admins.
 
 Time always comes in as `now`; nothing here reads the clock.
+
+SQLite keeps the inbox in a database file of its own, next to the main one (`open_inbox`): a
+SQLite file has one writer at a time, and the requests Slack waits on must not queue behind the
+reports being recorded. PostgreSQL locks rows, not files, so there the inbox is a table like the
+others.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from urllib.parse import parse_qs
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.orm import Session
 
+from storage.db import make_engine, normalise_url
 from storage.models import InboxEvent
 
 # How long an accepting process has to process its event before anyone else may.
@@ -29,6 +35,26 @@ KEEP_DONE = timedelta(days=1)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Inbox rows are never loaded as objects, so updates need not look for them in the session.
 _PLAIN = {"synchronize_session": False}
+
+
+def inbox_url(database_url: str | URL) -> URL | None:
+    """Return the URL of SQLite's inbox file for a main database URL (`siteloop.db` →
+    `siteloop.db-inbox`); None when the inbox is a table of the main database."""
+    parsed = normalise_url(database_url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return parsed.set(database=f"{parsed.database}-inbox")
+
+
+def open_inbox(database_url: str | URL, engine: Engine) -> Engine:
+    """Return the engine holding the inbox of the database at `database_url`, whose engine is
+    `engine`: SQLite's inbox file (created if need be), else `engine` itself."""
+    url = inbox_url(database_url)
+    if url is None:
+        return engine
+    inbox_engine = make_engine(url)
+    InboxEvent.__table__.create(inbox_engine, checkfirst=True)
+    return inbox_engine
 
 
 def parse_body(body: str) -> dict:
@@ -42,15 +68,19 @@ def parse_body(body: str) -> dict:
     return {name: values[0] for name, values in fields.items()}
 
 
-def accept(connection: Connection, event_id: str, body: str, now: datetime) -> int | None:
-    """Store an event delivery, leased to the caller; return its id, or None if already stored.
+def accept(
+    connection: Connection, event_id: str, body: str, now: datetime, *, leased: bool = True
+) -> int | None:
+    """Store a request, leased to the caller (or free for any worker to claim, without
+    `leased`); return its id, or None if it is already stored.
 
     One statement (INSERT … ON CONFLICT DO NOTHING on `event_id`), so a retry of an event that
     is already here, processed or not, changes nothing.
     """
     insert = _INSERTS[connection.dialect.name](InboxEvent)
+    lease = now + LEASE if leased else None
     statement = (
-        insert.values(event_id=event_id, received_at=now, body=body, claimed_until=now + LEASE)
+        insert.values(event_id=event_id, received_at=now, body=body, claimed_until=lease)
         .on_conflict_do_nothing(index_elements=[InboxEvent.event_id])
         .returning(InboxEvent.id)
     )
@@ -70,20 +100,20 @@ def sweep_ids(session: Session, now: datetime, limit: int = 500) -> list[int]:
     return list(session.scalars(query))
 
 
-def claim(session: Session, event_pk: int, now: datetime) -> str | None:
-    """Lease one unprocessed, unleased event to the caller; return its body, or None if taken.
+def claim(session: Session, event_pks: list[int], now: datetime) -> list[tuple[int, str]]:
+    """Lease those of the events that are still unprocessed and unleased to the caller; return
+    their ids and bodies, oldest first.
 
-    A conditional UPDATE: of two processes sweeping at once, exactly one wins the event.
+    A conditional UPDATE: of two processes sweeping at once, exactly one wins each event.
     """
     statement = (
         sa.update(InboxEvent)
-        .where(InboxEvent.id == event_pk, _claimable(now))
+        .where(InboxEvent.id.in_(event_pks), _claimable(now))
         .values(claimed_until=now + LEASE)
+        .returning(InboxEvent.id, InboxEvent.body)
         .execution_options(**_PLAIN)
     )
-    if session.execute(statement).rowcount != 1:
-        return None
-    return session.scalar(sa.select(InboxEvent.body).where(InboxEvent.id == event_pk))
+    return sorted((event_pk, body) for event_pk, body in session.execute(statement))
 
 
 def mark_done(session: Session, event_pk: int, now: datetime) -> None:

@@ -122,8 +122,9 @@ class Deliverer:
         self.bot_url: str | None = None
         self.socket: SocketMode | None = None
         self.log: list[Delivery] = []
-        # Called after each event or command delivery, once Slack would stop retrying: a test
-        # harness sets it to wait until the bot has processed what it acknowledged (`bot.inbox`).
+        # Called after each event delivery, once Slack would stop retrying, and after a
+        # command's acknowledgement is shown: a test harness sets it to wait until the bot has
+        # processed what it acknowledged (see `bot.inbox`).
         self.settle: Callable[[], None] | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -175,7 +176,7 @@ class Deliverer:
             reply = self._attempt(delivery, raw, content_type, signing, headers)
             reply.retry_num, reply.retry_reason = attempt, reason
             delivery.replies.append(reply)
-        if kind in ("event", "command") and self.settle is not None:
+        if kind == "event" and self.settle is not None:
             self.settle()
         return delivery
 

@@ -268,6 +268,8 @@ class SlackDriver(InteractiveDriver):
             "command", dict(form), raw, "application/x-www-form-urlencoded", Signing(**sign)
         )
         self._show_ack(command, person, room, delivery)
+        if self.emu.deliverer.settle is not None:
+            self.emu.deliverer.settle()  # the answer that follows the acknowledgement
         return delivery
 
     def _show_ack(self, command: str, person: User, room: Channel, delivery: Delivery) -> None:

@@ -25,7 +25,7 @@ def start_siteloop(slack, database_url, clock) -> Service:
 
 def inbox_rows(service) -> list[InboxEvent]:
     """Return the events stored (the slash commands that set the site up left aside)."""
-    with service.runtime.sessions() as session:
+    with service.runtime.inbox_sessions() as session:
         query = sa.select(InboxEvent).where(InboxEvent.body.startswith("{"))
         rows = list(session.scalars(query.order_by(InboxEvent.id)))
         session.expunge_all()
@@ -50,7 +50,7 @@ def left_over_post(slack, service, text: str, event_id: str, accepted_at) -> str
     envelope = envelopes.event_envelope(
         slack.workspace.team, event, event_id, int(accepted_at.timestamp())
     )
-    with service.runtime.engine.begin() as connection:
+    with service.runtime.inbox_engine.begin() as connection:
         inbox.accept(connection, event_id, json.dumps(envelope), accepted_at)
     return message.ts
 

@@ -88,7 +88,11 @@ def test_serve_answers_a_signed_command_and_refuses_a_forged_one(served, slack):
     health = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
 
     assert (good.status, forged.status, health.status) == (200, 401, 200)
-    assert "/siteloop help" in slack.ephemerals(user="U0ANN")[0].rendered
+    assert json.load(health)["worker"] == "running"  # the process that does the work
+    helped = slack.wait_for(  # answered by the worker process
+        lambda: [e for e in slack.ephemerals(user="U0ANN") if "/siteloop help" in e.rendered]
+    )
+    assert len(helped) == 1
     request = process.wait_for_log("command /siteloop")
     assert (request["team"], request["channel"], request["user"]) == ("T0SITE", "C0TOWER", "U0ANN")
 

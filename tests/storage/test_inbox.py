@@ -63,8 +63,8 @@ def test_a_leased_event_is_only_swept_up_once_its_lease_runs_out(engine, session
         assert inbox.sweep_ids(session, NOW + inbox.LEASE) == []
         later = NOW + inbox.LEASE + timedelta(seconds=1)
         assert inbox.sweep_ids(session, later) == [event_pk]
-        assert inbox.claim(session, event_pk, later) == ENVELOPE
-        assert inbox.claim(session, event_pk, later) is None  # the first sweeper has it
+        assert inbox.claim(session, [event_pk], later) == [(event_pk, ENVELOPE)]
+        assert inbox.claim(session, [event_pk], later) == []  # the first sweeper has it
 
 
 def test_done_and_given_up_events_are_never_swept_up(engine, session_factory):

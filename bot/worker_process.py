@@ -1,0 +1,107 @@
+"""`siteloop serve` in two processes: a front that answers Slack, a worker that does the work.
+
+Slack measures a bot by how fast it answers, and Python runs one thread at a time per process:
+a front that also recorded reports, ran the rules and delivered messages would keep each
+answer waiting behind that work. So the front only checks, stores and answers (`bot.inbox`),
+and a worker process, started and watched by the front, claims what was stored and runs the
+listeners, the scheduler and the outbox's delivery, on the machine's other cores.
+
+The worker stops with the front. If it dies, the front starts a new one (`/healthz` says
+"stopped" meanwhile); nothing is lost, since what the front stored waits in the inbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+
+from bot import logs
+from bot.config import Settings
+from bot.logs import fields
+
+log = logging.getLogger("worker")
+
+# How long the front waits before starting a worker again after one died.
+RESTART_SECONDS = 1.0
+
+
+class WorkerProcess:
+    """The worker process of a front: started, restarted if it dies, stopped with the front."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        # A fresh interpreter: the worker shares no threads, locks or connections with the front.
+        self._context = multiprocessing.get_context("spawn")
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        """Return whether the worker process is alive."""
+        return self._process is not None and self._process.is_alive()
+
+    def start(self) -> None:
+        """Start the worker, and a thread that starts it again whenever it dies."""
+        self._spawn()
+        self._watcher = threading.Thread(target=self._watch, name="worker-watch", daemon=True)
+        self._watcher.start()
+
+    def stop(self, grace_seconds: float = 10.0) -> None:
+        """Ask the worker to finish what it holds and stop (SIGTERM); kill it after the grace."""
+        self._stopping.set()
+        process = self._process
+        if process is None or not process.is_alive():
+            return
+        process.terminate()
+        process.join(grace_seconds + 5)
+        if process.is_alive():
+            log.error("worker did not stop in time; killing it")
+            process.kill()
+            process.join(5)
+        if self._watcher is not None:
+            self._watcher.join(5)
+
+    def _spawn(self) -> None:
+        self._process = self._context.Process(
+            target=run_worker, args=(self.settings, os.getpid()), name="siteloop-worker"
+        )
+        self._process.start()
+        log.info("worker started", extra=fields(pid=self._process.pid))
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            assert self._process is not None
+            self._process.join(0.5)
+            if self._process.is_alive() or self._stopping.is_set():
+                continue
+            log.error("worker stopped", extra=fields(exit_code=self._process.exitcode))
+            if not self._stopping.wait(RESTART_SECONDS):
+                self._spawn()
+
+
+def run_worker(settings: Settings, front_pid: int) -> None:
+    """The worker process: run a worker `Service` until the front asks it to stop or is gone."""
+    from bot.service import Service
+
+    logs.configure(settings.resolved_log_format())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C in a terminal reaches both processes; the front decides when the worker stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    service = Service(settings, role="worker")
+    service.start()
+    try:
+        while not stop.wait(1):
+            if os.getppid() != front_pid:
+                log.error("front process gone; stopping")
+                break
+            stopped = service.stopped_parts()
+            if stopped:
+                log.error("worker part stopped", extra=fields(parts=",".join(stopped)))
+                raise SystemExit(1)  # the front starts a new worker
+    finally:
+        service.stop()
