@@ -28,6 +28,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timedelta
+from typing import Literal
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.http_retry.builtin_handlers import (
@@ -44,6 +45,10 @@ from storage.db import session_scope
 
 log = logging.getLogger("inbox")
 
+# How often a process looks for requests left by a process that died.
+SWEEP_SECONDS = 30.0
+# How often a worker process looks for the requests its front stored.
+WORKER_POLL_SECONDS = 0.025
 # How often a sweep also forgets the requests processed more than a day ago.
 PRUNE_EVERY = timedelta(seconds=30)
 # Slack gives up on a command's acknowledgement after 3 s; leave room for the network.
@@ -70,28 +75,26 @@ class Inbox:
 
     Args:
         runtime: the database and clock.
-        worker: whether this process processes what it accepts (False for `siteloop serve`'s
-            front process, whose requests the worker process claims from the table).
+        role: as the service's (`bot.service`). `all` processes what it accepts, and sweeps up
+            what a process that died left every 30 s. `front` only accepts: its worker process
+            (`worker`) claims what it stored, looking every `WORKER_POLL_SECONDS`.
         max_attempts: how many times a failing request is tried before it is given up (logged).
         retry_after: the pause after a first failure; it doubles with each further one.
-        sweep_seconds: how often the worker looks for requests to claim: those a process that
-            died left, or, in a worker process, those its front accepted.
     """
 
     def __init__(
         self,
         runtime: Runtime,
         *,
-        worker: bool = True,
+        role: Literal["all", "front", "worker"] = "all",
         max_attempts: int = 5,
         retry_after: timedelta = timedelta(seconds=30),
-        sweep_seconds: float = 30.0,
     ) -> None:
         self.runtime = runtime
-        self.worker = worker
+        self.role = role
         self.max_attempts = max_attempts
         self.retry_after = retry_after
-        self.sweep_seconds = sweep_seconds
+        self.sweep_seconds = WORKER_POLL_SECONDS if role == "worker" else SWEEP_SECONDS
         self._app: App | None = None
         self._queue: deque[tuple[int, str]] = deque()
         self._changed = threading.Condition()
@@ -136,8 +139,8 @@ class Inbox:
     def _store(self, event_id: str, raw: str, now: datetime) -> int | None:
         """Insert a request and queue it; return its id, or None for a retry already stored."""
         with self.runtime.inbox_engine.begin() as connection:
-            event_pk = inbox.accept(connection, event_id, raw, now, leased=self.worker)
-        if event_pk is not None and self.worker:
+            event_pk = inbox.accept(connection, event_id, raw, now, leased=self.role == "all")
+        if event_pk is not None and self.role == "all":
             self._put(event_pk, raw)
         return event_pk
 
@@ -217,7 +220,7 @@ class Inbox:
             taken = inbox.claim(session, free, now)
         for event_pk, body in taken:
             self._put(event_pk, body)
-        if taken and self.sweep_seconds >= 1:  # a worker process's claims are not news
+        if taken and self.role == "all":  # what a worker process claims is its daily bread
             log.info("picked up events left unprocessed", extra=fields(count=len(taken)))
         return len(taken)
 

@@ -40,9 +40,8 @@ log = logging.getLogger("service")
 
 # Slack waits 3 s for an ack; a Web API call that hangs longer than this is treated as failed.
 WEB_API_TIMEOUT_SECONDS = 10
-# How often a worker process looks for requests its front stored, and for messages to send
-# that the front queued (a button's card update, say): the front can't ring its doorbell.
-WORKER_POLL_SECONDS = 0.025
+# How often a worker process looks for messages to send that its front queued (a button's card
+# update, say): the front can't ring the worker's doorbell.
 WORKER_OUTBOX_IDLE_SECONDS = 0.25
 
 Role = Literal["all", "front", "worker"]
@@ -115,10 +114,7 @@ class Service:
             inbox_sessions=make_session_factory(inbox_engine),
         )
         card_hook.install(self.runtime)  # assignment cards follow their tasks (one hook)
-        if self.role == "worker":
-            self.inbox = Inbox(self.runtime, sweep_seconds=WORKER_POLL_SECONDS)
-        else:
-            self.inbox = Inbox(self.runtime, worker=self.role == "all")
+        self.inbox = Inbox(self.runtime, role=self.role)
         signing_secret = (
             None if settings.socket_mode else settings.slack_signing_secret.get_secret_value()
         )
