@@ -49,6 +49,10 @@ log = logging.getLogger("inbox")
 SWEEP_SECONDS = 30.0
 # How often a worker process looks for the requests its front stored.
 WORKER_POLL_SECONDS = 0.025
+# At most this many requests processed are noted as done in one write (or fewer, as soon as
+# nothing is queued): a write per request would keep the front, which shares SQLite's inbox
+# file with the worker, waiting for the file's one writer.
+DONE_BATCH = 50
 # How often a sweep also forgets the requests processed more than a day ago.
 PRUNE_EVERY = timedelta(seconds=30)
 # Slack gives up on a command's acknowledgement after 3 s; leave room for the network.
@@ -225,24 +229,43 @@ class Inbox:
         return len(taken)
 
     def _run(self) -> None:
+        done: list[int] = []  # processed, not yet noted as such in the inbox
         while True:
             with self._changed:
-                self._changed.wait_for(lambda: self._queue or self._stopping, self.sweep_seconds)
-                if not self._queue:
-                    if self._stopping:
-                        return
-                    item = None
-                else:
-                    item = self._queue.popleft()
+                if not done:
+                    self._changed.wait_for(
+                        lambda: self._queue or self._stopping, self.sweep_seconds
+                    )
+                item = self._queue.popleft() if self._queue else None
             if item is None:
-                self._sweep_safely()
+                if done:  # nothing queued: note what was done, then wait again
+                    self._note_done(done)
+                elif self._stopping:
+                    return
+                else:
+                    self._sweep_safely()
                 continue
-            try:
-                self._process(*item)
-            finally:
-                with self._changed:
-                    self._held.discard(item[0])
-                    self._changed.notify_all()
+            if self._process(*item):
+                done.append(item[0])
+                if len(done) >= DONE_BATCH:
+                    self._note_done(done)
+            else:
+                self._release([item[0]])
+
+    def _note_done(self, done: list[int]) -> None:
+        """Record in one write that the requests in `done` were processed, and empty it."""
+        try:
+            with session_scope(self.runtime.inbox_sessions) as session:
+                inbox.mark_done(session, done, self.runtime.clock.now())
+        except Exception:  # still leased: processed again when the lease runs out (harmless)
+            log.exception("could not record requests as processed", extra=fields(count=len(done)))
+        self._release(done)
+        done.clear()
+
+    def _release(self, event_pks: list[int]) -> None:
+        with self._changed:
+            self._held.difference_update(event_pks)
+            self._changed.notify_all()
 
     def _sweep_safely(self) -> None:
         try:
@@ -250,15 +273,16 @@ class Inbox:
         except Exception:  # the database is away: the next sweep tries again
             log.exception("inbox sweep failed")
 
-    def _process(self, event_pk: int, raw: str) -> None:
+    def _process(self, event_pk: int, raw: str) -> bool:
+        """Run a request's listeners; return True when they succeeded (for the caller to note
+        it done), after noting a failure here."""
         error = self._dispatch(raw)
+        if error is None:
+            return True
         now = self.runtime.clock.now()
         retry_at = None
         try:
             with session_scope(self.runtime.inbox_sessions) as session:
-                if error is None:
-                    inbox.mark_done(session, event_pk, now)
-                    return
                 attempt = inbox.attempts_of(session, event_pk) + 1
                 if attempt < self.max_attempts:
                     retry_at = now + self.retry_after * 2 ** (attempt - 1)
@@ -267,7 +291,7 @@ class Inbox:
                     inbox.give_up(session, event_pk, now, error)
         except Exception:  # still leased: swept up again when the lease runs out
             log.exception("could not record an event's outcome", extra=fields(inbox_id=event_pk))
-            return
+            return False
         if retry_at is not None:
             log.warning(
                 "event failed, will retry",
@@ -277,6 +301,7 @@ class Inbox:
             log.error(
                 "event given up", extra=fields(inbox_id=event_pk, attempts=attempt, error=error)
             )
+        return False
 
     def _dispatch(self, raw: str) -> str | None:
         """Run the listeners on a stored request; return what went wrong, or None."""

@@ -6,6 +6,10 @@ answer waiting behind that work. So the front only checks, stores and answers (`
 and a worker process, started and watched by the front, claims what was stored and runs the
 listeners, the scheduler and the outbox's delivery, on the machine's other cores.
 
+The worker runs at the lowest CPU priority (Linux's SCHED_IDLE, else `nice` 19): it gets the
+cores the front leaves idle, so Slack's answers never wait behind the work. A machine busy with
+other programs slows the work down (`events_waiting` in `/healthz` shows it), never the answers.
+
 The worker stops with the front. If it dies, the front starts a new one (`/healthz` says
 "stopped" meanwhile); nothing is lost, since what the front stored waits in the inbox.
 """
@@ -26,6 +30,8 @@ log = logging.getLogger("worker")
 
 # How long the front waits before starting a worker again after one died.
 RESTART_SECONDS = 1.0
+# The worker's `nice` increment where SCHED_IDLE is missing: answering Slack comes first.
+WORKER_NICENESS = 19
 
 
 class WorkerProcess:
@@ -83,10 +89,19 @@ class WorkerProcess:
                 self._spawn()
 
 
+def _lowest_priority() -> None:
+    """Run this process only on CPU time nothing else wants."""
+    if hasattr(os, "SCHED_IDLE"):  # Linux
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    else:
+        os.nice(WORKER_NICENESS)
+
+
 def run_worker(settings: Settings, front_pid: int) -> None:
     """The worker process: run a worker `Service` until the front asks it to stop or is gone."""
     from bot.service import Service
 
+    _lowest_priority()
     logs.configure(settings.resolved_log_format())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -116,25 +116,25 @@ def claim(session: Session, event_pks: list[int], now: datetime) -> list[tuple[i
     return sorted((event_pk, body) for event_pk, body in session.execute(statement))
 
 
-def mark_done(session: Session, event_pk: int, now: datetime) -> None:
-    """Record that the event's listeners ran to completion."""
-    _finish(session, event_pk, done_at=now, claimed_until=None, last_error=None)
+def mark_done(session: Session, event_pks: list[int], now: datetime) -> None:
+    """Record that the events' listeners ran to completion."""
+    _finish(session, event_pks, done_at=now, claimed_until=None, last_error=None)
 
 
 def retry_later(session: Session, event_pk: int, error: str, at: datetime) -> None:
     """Count a failed attempt; the event is swept up again from `at`."""
-    _finish(session, event_pk, claimed_until=at, last_error=error)
+    _finish(session, [event_pk], claimed_until=at, last_error=error)
 
 
 def give_up(session: Session, event_pk: int, now: datetime, error: str) -> None:
     """Count a last failed attempt and stop trying, keeping `error` for whoever investigates."""
-    _finish(session, event_pk, done_at=now, claimed_until=None, last_error=error)
+    _finish(session, [event_pk], done_at=now, claimed_until=None, last_error=error)
 
 
-def _finish(session: Session, event_pk: int, **values: object) -> None:
+def _finish(session: Session, event_pks: list[int], **values: object) -> None:
     session.execute(
         sa.update(InboxEvent)
-        .where(InboxEvent.id == event_pk)
+        .where(InboxEvent.id.in_(event_pks))
         .values(attempts=InboxEvent.attempts + 1, **values)
         .execution_options(**_PLAIN)
     )

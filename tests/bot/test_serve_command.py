@@ -1,6 +1,7 @@
 """`siteloop serve` and `siteloop db upgrade` as an operator runs them: a real process."""
 
 import json
+import os
 import queue
 import signal
 import socket
@@ -95,6 +96,24 @@ def test_serve_answers_a_signed_command_and_refuses_a_forged_one(served, slack):
     assert len(helped) == 1
     request = process.wait_for_log("command /siteloop")
     assert (request["team"], request["channel"], request["user"]) == ("T0SITE", "C0TOWER", "U0ANN")
+
+
+def test_a_worker_process_that_dies_is_started_again_and_what_came_meanwhile_is_done(
+    served, slack
+):
+    process, _ = served
+    [first] = [json.loads(line)["pid"] for line in process.lines if '"worker started"' in line]
+
+    os.kill(first, signal.SIGKILL)
+    process.wait_for_log("worker stopped")
+    meanwhile = slack.driver.command("/siteloop", "help", user="U0ANN", channel="C0TOWER")
+    restarted = process.wait_for_log("worker started")
+
+    assert meanwhile.status == 200 and restarted["pid"] != first
+    helped = slack.wait_for(
+        lambda: [e for e in slack.ephemerals(user="U0ANN") if "/siteloop help" in e.rendered]
+    )
+    assert len(helped) == 1
 
 
 def test_serve_stops_cleanly_on_sigterm_and_never_logs_secrets(served):

@@ -72,7 +72,7 @@ def test_done_and_given_up_events_are_never_swept_up(engine, session_factory):
     later = NOW + timedelta(days=1)
 
     with session_scope(session_factory) as session:
-        inbox.mark_done(session, done, NOW)
+        inbox.mark_done(session, [done], NOW)
         inbox.give_up(session, failing, NOW, "KeyError: 'ts'")
     with session_scope(session_factory) as session:
         assert inbox.sweep_ids(session, later) == []
@@ -105,8 +105,8 @@ def test_released_events_are_swept_up_at_once(engine, session_factory):
 def test_done_events_are_forgotten_after_a_day(engine, session_factory):
     old, recent = accept(engine, "Ev1"), accept(engine, "Ev2")
     with session_scope(session_factory) as session:
-        inbox.mark_done(session, old, NOW)
-        inbox.mark_done(session, recent, NOW + timedelta(hours=12))
+        inbox.mark_done(session, [old], NOW)
+        inbox.mark_done(session, [recent], NOW + timedelta(hours=12))
 
     with session_scope(session_factory) as session:
         assert inbox.prune(session, NOW + inbox.KEEP_DONE + timedelta(seconds=1)) == 1
