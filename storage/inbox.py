@@ -15,6 +15,7 @@ others.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
@@ -77,14 +78,26 @@ def accept(
     One statement (INSERT … ON CONFLICT DO NOTHING on `event_id`), so a retry of an event that
     is already here, processed or not, changes nothing.
     """
-    insert = _INSERTS[connection.dialect.name](InboxEvent)
-    lease = now + LEASE if leased else None
-    statement = (
-        insert.values(event_id=event_id, received_at=now, body=body, claimed_until=lease)
+    values = {
+        "event_id": event_id,
+        "received_at": now,
+        "body": body,
+        "claimed_until": now + LEASE if leased else None,
+    }
+    return connection.execute(_accept_statement(connection.dialect.name), values).scalar()
+
+
+@functools.cache
+def _accept_statement(dialect: str) -> sa.Insert:
+    # Built once: Slack waits on this statement, and building it costs more than running it.
+    columns = InboxEvent.__table__.c
+    names = ("event_id", "received_at", "body", "claimed_until")
+    return (
+        _INSERTS[dialect](InboxEvent)
+        .values({name: sa.bindparam(name, type_=columns[name].type) for name in names})
         .on_conflict_do_nothing(index_elements=[InboxEvent.event_id])
         .returning(InboxEvent.id)
     )
-    return connection.execute(statement).scalar()
 
 
 def _claimable(now: datetime) -> sa.ColumnElement[bool]:
