@@ -98,9 +98,7 @@ def test_serve_answers_a_signed_command_and_refuses_a_forged_one(served, slack):
     assert (request["team"], request["channel"], request["user"]) == ("T0SITE", "C0TOWER", "U0ANN")
 
 
-def test_a_worker_process_that_dies_is_started_again_and_what_came_meanwhile_is_done(
-    served, slack
-):
+def test_a_worker_process_that_dies_is_started_again_and_what_came_meanwhile_is_done(served, slack):
     process, _ = served
     [first] = [json.loads(line)["pid"] for line in process.lines if '"worker started"' in line]
 
