@@ -31,8 +31,8 @@ def build_app(
         identity: the bot's identity, verified once at start (see `slack_identity`).
         signing_secret: HTTP mode's request-signing secret; None in Socket Mode, where the
             socket itself is authenticated and there is no signature to check.
-        inbox: where events are stored and answered before their listeners run (see
-            `bot.inbox`); without one, events are processed before Slack is answered.
+        inbox: where events and commands are stored and answered before their listeners run
+            (see `bot.inbox`); without one, they are processed before Slack is answered.
     """
     app = LoggedApp(
         client=client,
@@ -42,10 +42,10 @@ def build_app(
         token_verification_enabled=False,
         # Answer Slack only once what it told us is stored: a crash before that means no 2xx, so
         # Slack retries (events) or the person sees the failure (commands), and retries are
-        # de-duplicated by idempotency keys. Events are stored as they come, in the inbox; a
-        # command's listener stores the report itself, since its answer is the confirmation.
-        # Listeners never call Slack in this path except to answer; what the bot says goes
-        # through the outbox.
+        # de-duplicated by idempotency keys. Events and commands are stored as they come, in the
+        # inbox, and their listeners run from there; button clicks and forms run here, since a
+        # form's answer must be in the acknowledgement. Listeners never call Slack in this path
+        # except to answer; what the bot says goes through the outbox.
         process_before_response=True,
         logger=logging.getLogger("bolt"),
     )

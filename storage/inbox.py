@@ -49,13 +49,33 @@ def inbox_url(database_url: str | URL) -> URL | None:
 
 def open_inbox(database_url: str | URL, engine: Engine) -> Engine:
     """Return the engine holding the inbox of the database at `database_url`, whose engine is
-    `engine`: SQLite's inbox file (created if need be), else `engine` itself."""
+    `engine`: SQLite's inbox file (created if need be), else `engine` itself.
+
+    Requests that a siteloop older than the inbox file left in the main SQLite database's
+    `inbox` table move to the file first, so none is lost in the upgrade.
+    """
     url = inbox_url(database_url)
     if url is None:
         return engine
     inbox_engine = make_engine(url)
     InboxEvent.__table__.create(inbox_engine, checkfirst=True)
+    _move_left_over(engine, inbox_engine)
     return inbox_engine
+
+
+def _move_left_over(engine: Engine, inbox_engine: Engine) -> None:
+    if not sa.inspect(engine).has_table(InboxEvent.__tablename__):
+        return  # a database not migrated yet: nothing was ever stored there
+    table = InboxEvent.__table__
+    with engine.begin() as main, inbox_engine.begin() as file:
+        rows = [dict(row) for row in main.execute(sa.select(table)).mappings()]
+        if not rows:
+            return
+        file.execute(
+            sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c.event_id]),
+            [{key: value for key, value in row.items() if key != "id"} for row in rows],
+        )
+        main.execute(sa.delete(table))
 
 
 def parse_body(body: str) -> dict:

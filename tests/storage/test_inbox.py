@@ -4,6 +4,9 @@ import json
 import threading
 from datetime import timedelta
 
+import pytest
+import sqlalchemy as sa
+
 from storage import inbox
 from storage.db import session_scope
 from storage.models import InboxEvent
@@ -126,3 +129,23 @@ def test_events_given_up_are_kept_until_retried(engine, session_factory):
     assert (again.done_at, again.claimed_until, again.attempts) == (None, None, 0)
     with session_scope(session_factory) as session:
         assert inbox.sweep_ids(session, NOW) == [event_pk]
+
+
+def test_sqlite_moves_what_an_older_siteloop_left_in_the_main_database_to_the_inbox_file(
+    engine, database_url
+):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite keeps the inbox in a file of its own")
+    left = accept(engine)  # as siteloop did before its inbox had a file of its own
+
+    inbox_engine = inbox.open_inbox(database_url, engine)
+
+    with inbox_engine.connect() as file, engine.connect() as main:
+        moved = file.execute(sa.select(InboxEvent.event_id, InboxEvent.body)).all()
+        assert moved == [("Ev0PV52K25", ENVELOPE)] and left is not None
+        assert main.execute(sa.select(sa.func.count()).select_from(InboxEvent)).scalar() == 0
+    inbox_engine.dispose()
+    again = inbox.open_inbox(database_url, engine)  # the next start: nothing left to move
+    with again.connect() as file:
+        assert file.execute(sa.select(sa.func.count()).select_from(InboxEvent)).scalar() == 1
+    again.dispose()
