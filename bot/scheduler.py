@@ -17,15 +17,22 @@ log = logging.getLogger("scheduler")
 
 
 class Heartbeat:
-    """Remembers when the scheduler last ran a job, so `/healthz` can tell it is alive."""
+    """Remembers when the scheduler last ran a job, so `/healthz` can tell it is alive.
 
-    def __init__(self, clock: Clock) -> None:
+    `shared`, when given, is a `multiprocessing.Value("d")` where each beat is also written as
+    a POSIX timestamp: how a worker process tells its front (see `bot.worker_process`).
+    """
+
+    def __init__(self, clock: Clock, shared=None) -> None:
         self._clock = clock
+        self.shared = shared
         self.last_beat: datetime | None = None
 
     def beat(self) -> None:
         """Record that the scheduler is running now."""
         self.last_beat = self._clock.now()
+        if self.shared is not None:
+            self.shared.value = self.last_beat.timestamp()
 
 
 def start_scheduler(

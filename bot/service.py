@@ -193,7 +193,7 @@ class Service:
         runs, with the events and commands waiting."""
         database = is_reachable(self.runtime.engine)
         workers = self._parts()
-        last = self.heartbeat.last_beat
+        last = self.worker.last_beat if self.worker else self.heartbeat.last_beat
         report = {
             "ok": database and all(workers.values()),
             "database": "ok" if database else "unreachable",

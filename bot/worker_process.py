@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import signal
 import threading
+from datetime import UTC, datetime
 
 from bot import logs
 from bot.config import Settings
@@ -44,6 +45,14 @@ class WorkerProcess:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
+        # When the worker's scheduler last ran (a POSIX timestamp; 0: not yet), for `/healthz`.
+        self._last_beat = self._context.Value("d", 0.0, lock=False)
+
+    @property
+    def last_beat(self) -> datetime | None:
+        """Return when the worker's scheduler last ran, or None if it has not yet."""
+        stamp = self._last_beat.value
+        return datetime.fromtimestamp(stamp, UTC) if stamp else None
 
     @property
     def running(self) -> bool:
@@ -73,7 +82,9 @@ class WorkerProcess:
 
     def _spawn(self) -> None:
         self._process = self._context.Process(
-            target=run_worker, args=(self.settings, os.getpid()), name="siteloop-worker"
+            target=run_worker,
+            args=(self.settings, os.getpid(), self._last_beat),
+            name="siteloop-worker",
         )
         self._process.start()
         log.info("worker started", extra=fields(pid=self._process.pid))
@@ -97,7 +108,7 @@ def _lowest_priority() -> None:
         os.nice(WORKER_NICENESS)
 
 
-def run_worker(settings: Settings, front_pid: int) -> None:
+def run_worker(settings: Settings, front_pid: int, last_beat=None) -> None:
     """The worker process: run a worker `Service` until the front asks it to stop or is gone."""
     from bot.service import Service
 
@@ -108,6 +119,7 @@ def run_worker(settings: Settings, front_pid: int) -> None:
     # Ctrl-C in a terminal reaches both processes; the front decides when the worker stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     service = Service(settings, role="worker")
+    service.heartbeat.shared = last_beat
     service.start()
     try:
         while not stop.wait(1):

@@ -114,6 +114,32 @@ def test_a_worker_process_that_dies_is_started_again_and_what_came_meanwhile_is_
     assert len(helped) == 1
 
 
+def test_health_shows_when_the_worker_process_last_ran_the_rules(slack, app_database_url, tmp_path):
+    env = environment(
+        tmp_path,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=app_database_url,
+        SITELOOP_TICK_SECONDS="1",
+    )
+    process = Process(["serve", "--port", "0"], env, tmp_path)
+    try:
+        port = process.wait_for_log("listening")["port"]
+
+        def health() -> dict:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                return json.load(answer)
+
+        first = health()
+        beating = slack.wait_for(lambda: health()["last_heartbeat"], timeout=10)
+    finally:
+        process.stop()
+
+    assert first["ok"] and first["worker"] == "running"
+    assert beating.endswith("+00:00")  # an ISO instant from the worker's scheduler
+
+
 def test_serve_stops_cleanly_on_sigterm_and_never_logs_secrets(served):
     process, _ = served
 
