@@ -67,8 +67,9 @@ _answerers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="answer")
 
 # Context key marking the worker's own dispatch of a stored event (it must not be stored again).
 REPLAY = "siteloop_inbox_replay"
-# Context key saying, for the request log, what the inbox did with an event: "stored" (answered,
-# to be processed), "duplicate" (a delivery already stored) or "processed" (the worker's run).
+# Context key saying, for the request log, what the inbox did with a request: "stored" (answered,
+# to be processed), "storing" (a command answered "Recording…" while the database was busy),
+# "duplicate" (a delivery already stored) or "processed" (the worker's run).
 INBOX_STAGE = "siteloop_inbox"
 # Context key where the app's error handler leaves a failed listener's exception.
 LISTENER_ERROR = "siteloop_listener_error"
@@ -136,7 +137,11 @@ class Inbox:
         except FutureTimeout:
             storing.add_done_callback(lambda done: _tell_if_lost(req.body, done))
             req.context[INBOX_STAGE] = "storing"
-            return _ack_json(RECORDING)
+            return BoltResponse(
+                status=200,
+                body=json.dumps(_message(RECORDING)),
+                headers={"content-type": "application/json;charset=utf-8"},
+            )
         req.context[INBOX_STAGE] = "stored"
         return BoltResponse(status=200, body="")
 
@@ -317,7 +322,9 @@ class Inbox:
             return f"{type(error).__name__}: {error}"
         if body.get("command") and response.status == 200 and response.body:
             # On its own thread: a slow response_url must not hold up the requests behind.
-            answering = _answerers.submit(_answer, body, response.body)
+            ack = response.body
+            message = json.loads(ack) if ack.startswith("{") else {"text": ack}
+            answering = _answerers.submit(_answer, body, message)
             with self._changed:
                 self._answering.add(answering)
             answering.add_done_callback(self._answered)
@@ -336,13 +343,9 @@ def _queued(body: dict) -> bool:
     return body.get("type") == "event_callback" or bool(body.get("command"))
 
 
-def _ack_json(answer: Answer) -> BoltResponse:
-    message = {**answer.as_ack(), "blocks": None}
-    return BoltResponse(
-        status=200,
-        body=json.dumps({key: value for key, value in message.items() if value is not None}),
-        headers={"content-type": "application/json;charset=utf-8"},
-    )
+def _message(answer: Answer) -> dict:
+    """Return a short answer as a private message's JSON (no blocks: text is all it has)."""
+    return {"text": answer.text, "response_type": "ephemeral"}
 
 
 def _tell_if_lost(command: dict, storing: Future) -> None:
@@ -352,12 +355,11 @@ def _tell_if_lost(command: dict, storing: Future) -> None:
             "command not stored",
             extra=fields(**request_ids(command), error=str(storing.exception())),
         )
-        _answer(command, _ack_json(LOST).body)
+        _answer(command, _message(LOST))
 
 
-def _answer(command: dict, ack_body: str) -> None:
-    """Post what a command's listener answered to its response_url (where Slack shows it)."""
-    message = json.loads(ack_body) if ack_body.startswith("{") else {"text": ack_body}
+def _answer(command: dict, message: dict) -> None:
+    """Post a command's answer to its response_url (where Slack shows it)."""
     webhook = WebhookClient(
         command["response_url"],
         timeout=10,

@@ -89,7 +89,8 @@ class Service:
         settings = self.settings
         self.rulebook = load_rules(settings.rules_path)  # an invalid rules file stops us here
         engine = make_engine(settings.database_url)
-        migrate.upgrade(engine)
+        if self.role != "worker":  # a worker's front migrated before starting it
+            migrate.upgrade(engine)
         log.info("database ready", extra=fields(database=settings.database_display))
         identity = verify_identity(
             WebClient(
@@ -125,29 +126,32 @@ class Service:
             signing_secret=signing_secret,
             inbox=self.inbox,
         )
-        if self.role != "front":
-            self.inbox.start(self.app)  # first, events a stopped process left unprocessed
-            self._scheduler = start_scheduler(
-                settings.tick_seconds, {"rules": self._scheduled_tick}
-            )
         if self.role == "front":
             self.worker = WorkerProcess(settings)
             self.worker.start()
+        else:
+            self._start_work()
         if self.role != "worker":
             if settings.socket_mode:
                 self._start_socket_mode()
             else:
                 self._start_http(settings.port if port is None else port)
-        if self.role != "front":
-            idle = {"idle_seconds": WORKER_OUTBOX_IDLE_SECONDS} if self.role == "worker" else {}
-            self.dispatcher = Dispatcher(
-                sessions=self.runtime.sessions,
-                client=make_client(settings),
-                clock=self.clock,
-                doorbell=self.runtime.doorbell,
-                **idle,
-            )
-            self.dispatcher.start()
+
+    def _start_work(self) -> None:
+        """Start processing the inbox, the scheduler and the outbox's delivery."""
+        self.inbox.start(self.app)  # first, events a stopped process left unprocessed
+        self._scheduler = start_scheduler(
+            self.settings.tick_seconds, {"rules": self._scheduled_tick}
+        )
+        idle = {"idle_seconds": WORKER_OUTBOX_IDLE_SECONDS} if self.role == "worker" else {}
+        self.dispatcher = Dispatcher(
+            sessions=self.runtime.sessions,
+            client=make_client(self.settings),
+            clock=self.clock,
+            doorbell=self.runtime.doorbell,
+            **idle,
+        )
+        self.dispatcher.start()
 
     def tick(self) -> TickResult:
         """Evaluate the rules now (the scheduler's job; tests call it after moving the clock)."""

@@ -67,14 +67,13 @@ def _move_left_over(engine: Engine, inbox_engine: Engine) -> None:
     if not sa.inspect(engine).has_table(InboxEvent.__tablename__):
         return  # a database not migrated yet: nothing was ever stored there
     table = InboxEvent.__table__
+    kept = [column for column in table.c if column.name != "id"]  # the file numbers its own
     with engine.begin() as main, inbox_engine.begin() as file:
-        rows = [dict(row) for row in main.execute(sa.select(table)).mappings()]
+        rows = [dict(row) for row in main.execute(sa.select(*kept)).mappings()]
         if not rows:
             return
-        file.execute(
-            sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c.event_id]),
-            [{key: value for key, value in row.items() if key != "id"} for row in rows],
-        )
+        insert = sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c.event_id])
+        file.execute(insert, rows)
         main.execute(sa.delete(table))
 
 

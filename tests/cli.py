@@ -23,3 +23,13 @@ def run_siteloop(
         text=True,
         timeout=timeout,
     )
+
+
+def table_rows(output: str) -> list[list[str]]:
+    """Return the data rows of a 7-column table `siteloop` printed, as lists of cells."""
+    rows = []
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip().split("│")[1:-1]]
+        if len(cells) == 7 and cells[0].isdigit():
+            rows.append(cells)
+    return rows

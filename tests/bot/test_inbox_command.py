@@ -3,22 +3,12 @@
 import pytest
 
 from tests.bot.sites import plan_task, setup_project
-from tests.cli import environment, run_siteloop
+from tests.cli import environment, run_siteloop, table_rows
 
 
 def inbox(app_database_url, tmp_path, *args):
     env = environment(tmp_path, DATABASE_URL=app_database_url, COLUMNS="220")
     return run_siteloop("inbox", *args, env=env, cwd=tmp_path)
-
-
-def table_rows(output: str) -> list[list[str]]:
-    """Return the table's data rows as lists of cells."""
-    rows = []
-    for line in output.splitlines():
-        cells = [c.strip() for c in line.strip().split("│")[1:-1]]
-        if len(cells) == 7 and cells[0].isdigit():
-            rows.append(cells)
-    return rows
 
 
 @pytest.fixture

@@ -62,18 +62,25 @@ def environment(tmp_path: Path, **values: str) -> dict[str, str]:
     return cli.environment(tmp_path, SITELOOP_LOG_FORMAT="json", **values)
 
 
-@pytest.fixture
-def served(slack, app_database_url, tmp_path):
+def serve(slack, database_url: str, tmp_path: Path, **settings: str) -> tuple[Process, int]:
+    """Start `siteloop serve` against `slack` and return it, listening, with its port."""
     env = environment(
         tmp_path,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=slack.api_url,
-        DATABASE_URL=app_database_url,
+        DATABASE_URL=database_url,
+        **settings,
     )
     process = Process(["serve", "--port", "0"], env, tmp_path)
     port = process.wait_for_log("listening")["port"]
     slack.connect(f"http://127.0.0.1:{port}/slack/events")
+    return process, port
+
+
+@pytest.fixture
+def served(slack, app_database_url, tmp_path):
+    process, port = serve(slack, app_database_url, tmp_path)
     yield process, port
     if process.popen.poll() is None:
         process.popen.kill()
@@ -115,17 +122,8 @@ def test_a_worker_process_that_dies_is_started_again_and_what_came_meanwhile_is_
 
 
 def test_health_shows_when_the_worker_process_last_ran_the_rules(slack, app_database_url, tmp_path):
-    env = environment(
-        tmp_path,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=app_database_url,
-        SITELOOP_TICK_SECONDS="1",
-    )
-    process = Process(["serve", "--port", "0"], env, tmp_path)
+    process, port = serve(slack, app_database_url, tmp_path, SITELOOP_TICK_SECONDS="1")
     try:
-        port = process.wait_for_log("listening")["port"]
 
         def health() -> dict:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:

@@ -6,7 +6,7 @@ from rules.vocabulary import OutboxState
 from storage import projects
 from storage.db import session_scope
 from storage.members import Profile, save_member
-from tests.cli import environment, run_siteloop
+from tests.cli import environment, run_siteloop, table_rows
 from tests.delivery.conftest import drain, enqueue, row
 
 
@@ -48,16 +48,6 @@ def history(dispatcher, sessions, emulator, clock, tower) -> dict[str, int]:
 def outbox(app_database_url, tmp_path, *args):
     env = environment(tmp_path, DATABASE_URL=app_database_url, COLUMNS="200")
     return run_siteloop("outbox", *args, env=env, cwd=tmp_path)
-
-
-def table_rows(output: str) -> list[list[str]]:
-    """Return the table's data rows as lists of cells."""
-    rows = []
-    for line in output.splitlines():
-        cells = [c.strip() for c in line.strip().split("│")[1:-1]]
-        if len(cells) == 7 and cells[0].isdigit():
-            rows.append(cells)
-    return rows
 
 
 def test_it_lists_every_message_newest_first_with_its_state(app_database_url, tmp_path, history):
