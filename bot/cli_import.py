@@ -24,9 +24,15 @@ def import_tasks(
         bool, typer.Option("--month-first", help="Read 04/12/2026 as April 12.")
     ] = False,
 ) -> None:
-    """Create or update a project's tasks from a CSV file; nothing is imported if a row is bad."""
+    """Create or update a project's tasks from a CSV file; nothing is imported if a row is bad.
+
+    The posted cards of the tasks it changes are edited (through the outbox: the running
+    service delivers the edits).
+    """
     from bot.cli import _fail, _settings
     from bot.clock import SystemClock
+    from bot.runtime import Runtime
+    from bot.services import card_hook
     from bot.services.schedule_import import ScheduleError, check_rows, import_rows, read_schedule
     from storage.db import make_engine, make_session_factory, session_scope
     from storage.projects import find_project
@@ -42,7 +48,10 @@ def import_tasks(
     except ScheduleError as error:
         _fail(str(error), 2)
     err = Console(stderr=True)
-    with session_scope(make_session_factory(make_engine(settings.database_url))) as session:
+    engine = make_engine(settings.database_url)
+    runtime = Runtime(settings, engine, make_session_factory(engine), SystemClock())
+    card_hook.install(runtime)  # cards follow their tasks here too
+    with session_scope(runtime.sessions) as session:
         found = find_project(session, project)
         if found is None:
             known = ", ".join(project_keys(session)) or "none yet"
@@ -61,7 +70,7 @@ def import_tasks(
         with Progress(console=err, transient=True, disable=len(rows) < 500) as bar:
             step = bar.add_task("Importing", total=len(rows))
             result = import_rows(
-                session, found, rows, SystemClock().now(), lambda: bar.advance(step)
+                session, found, rows, runtime.clock.now(), lambda: bar.advance(step)
             )
     if schedule.ignored_headers:
         err.print(

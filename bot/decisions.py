@@ -19,6 +19,7 @@ Reassign… for leads and managers — and message metadata naming the alert and
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +36,6 @@ from bot.blocks import alert_messages
 from bot.blocks.alert_messages import alert_blocks
 from bot.clock import Clock as TimeSource
 from bot.config import Settings
-from bot.services import alert_delivery  # noqa: F401  (finishes escalations at delivery)
 from rules.rule import Audience, Via
 from rules.rulebook import Rulebook, load_default_rulebook, load_rulebook
 from storage import tick as ticks
@@ -79,10 +79,10 @@ def preview_tick(sessions: sessionmaker[Session], rulebook: Rulebook, now: datet
 def deliver_once(
     settings: Settings, engine: Engine, sessions: sessionmaker[Session], clock: TimeSource
 ) -> str:
-    """Run one outbox delivery pass (`bot.delivery.deliver_pending`); return what it did."""
+    """Run one outbox delivery pass (`pipeline.deliver_pending`); return what it did."""
     if settings.slack_bot_token is None:
         return "delivery skipped (SLACK_BOT_TOKEN is not set)"
-    from bot.delivery import deliver_pending
+    from bot.delivery.pipeline import deliver_pending
     from bot.runtime import Runtime
 
     runtime = Runtime(settings=settings, engine=engine, sessions=sessions, clock=clock)
@@ -161,6 +161,8 @@ def compose_messages(notice: Notice) -> list[Outgoing]:
     project's first linked channel.
     How: via `dm`, one direct message per person; via `thread`, the task's thread (else the
     project's channel) mentioning them; via `channel`, the project's channel mentioning them.
+    A message for a thread whose card is still on its way waits for it (`awaits_thread`): the
+    card's delivery sends it into the thread (`bot.services.assignment.card_delivered`).
     With no channel to post in, people get a direct message instead. With nobody to tell (no
     assignee, no crew lead, no managers) there is no message; the tick logs it.
     """
@@ -170,14 +172,18 @@ def compose_messages(notice: Notice) -> list[Outgoing]:
     if not people and not to_channel:
         return []
     place: tuple[str, str | None] | None = None
-    if notification.via is Via.THREAD and routing.thread is not None:
+    in_thread = notification.via is Via.THREAD
+    if in_thread and routing.thread is not None:
         place = routing.thread
     elif notification.via is not Via.DM and routing.channel is not None:
         place = (routing.channel, None)
     if place is None:
         return [_outgoing(notice, person, None, (person,), person=person) for person in people]
     channel, thread_ts = place
-    return [_outgoing(notice, channel, thread_ts, tuple(people), mentions=people)]
+    message = _outgoing(notice, channel, thread_ts, tuple(people), mentions=people)
+    if in_thread and thread_ts is None and routing.thread_coming:
+        return [dataclasses.replace(message, awaits_thread=True)]
+    return [message]
 
 
 def _outgoing(

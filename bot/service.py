@@ -22,7 +22,8 @@ from bot.app import build_app
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.decisions import load_rules, run_tick
-from bot.delivery import Dispatcher, make_client
+from bot.delivery import Dispatcher
+from bot.delivery.pipeline import build_dispatcher
 from bot.inbox import Inbox
 from bot.logs import fields, register_secret
 from bot.runtime import Runtime
@@ -144,13 +145,7 @@ class Service:
             self.settings.tick_seconds, {"rules": self._scheduled_tick}
         )
         idle = {"idle_seconds": WORKER_OUTBOX_IDLE_SECONDS} if self.role == "worker" else {}
-        self.dispatcher = Dispatcher(
-            sessions=self.runtime.sessions,
-            client=make_client(self.settings),
-            clock=self.clock,
-            doorbell=self.runtime.doorbell,
-            **idle,
-        )
+        self.dispatcher = build_dispatcher(self.runtime, **idle)
         self.dispatcher.start()
 
     def tick(self) -> TickResult:

@@ -61,3 +61,4 @@ class OutboxState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     WITHDRAWN = "withdrawn"  # no longer worth sending: the alert behind it resolved first
+    WAITING = "waiting"  # for its task's thread: the card that opens it is not in Slack yet

@@ -39,6 +39,8 @@ UPDATE = "chat.update"
 POST_EPHEMERAL = "chat.postEphemeral"
 ADD_REACTION = "reactions.add"
 METHODS = frozenset({POST_MESSAGE, UPDATE, POST_EPHEMERAL, ADD_REACTION})
+# The outbox kind whose message, once delivered, becomes its task's thread: the task's card.
+THREAD_OPENER = "task_card"
 
 # Arguments each method needs in `args` (besides the channel, which is the row's target).
 _REQUIRED_ARGS = {UPDATE: ("ts",), POST_EPHEMERAL: ("user",), ADD_REACTION: ("name", "timestamp")}
@@ -333,16 +335,42 @@ WITHDRAWN_BECAUSE_RESOLVED = "not sent: the alert resolved before it was due"
 
 def withdraw_pending(session: Session, alert_id: int, now: datetime) -> int:
     """Withdraw the alert's messages still waiting to go out (say, for the recipient's working
-    hours) because the alert resolved; return how many. A message being sent right now (its
-    lease running) goes out: it may already be in Slack."""
+    hours, or for the task's thread) because the alert resolved; return how many. A message
+    being sent right now (its lease running) goes out: it may already be in Slack."""
     table = OutboxMessage.__table__
     withdrawn = session.execute(
         sa.update(table)
         .where(
             table.c.alert_id == alert_id,
-            table.c.state == OutboxState.PENDING,
+            table.c.state.in_([OutboxState.PENDING, OutboxState.WAITING]),
             sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
         )
         .values(state=OutboxState.WITHDRAWN, last_error=WITHDRAWN_BECAUSE_RESOLVED)
     )
     return withdrawn.rowcount or 0
+
+
+def threads_on_their_way(session: Session, task_ids: Collection[int]) -> set[int]:
+    """Return which of `task_ids` have a card pending: their thread exists once it is sent."""
+    if not task_ids:
+        return set()
+    return set(
+        session.scalars(
+            sa.select(OutboxMessage.task_id).where(
+                OutboxMessage.state == OutboxState.PENDING,  # few rows: the state's index
+                OutboxMessage.kind == THREAD_OPENER,
+                OutboxMessage.task_id.in_(list(task_ids)),
+            )
+        )
+    )
+
+
+def waiting_for_thread(session: Session, task_id: int) -> list[OutboxMessage]:
+    """Return the task's messages waiting for its thread, oldest first."""
+    return list(
+        session.scalars(
+            sa.select(OutboxMessage)
+            .where(OutboxMessage.task_id == task_id, OutboxMessage.state == OutboxState.WAITING)
+            .order_by(OutboxMessage.id)
+        )
+    )

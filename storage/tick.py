@@ -86,6 +86,7 @@ from storage.outbox import (
     InvalidPayload,
     is_person,
     payload_problem,
+    threads_on_their_way,
     withdraw_pending,
 )
 
@@ -110,6 +111,7 @@ class Routing:
 
     channel: str | None = None  # the project's first linked channel
     thread: tuple[str, str] | None = None  # the task's thread: (channel, ts)
+    thread_coming: bool = False  # no thread yet, but the card that opens it is on its way
     assignee: str | None = None
     crew_lead: str | None = None
     managers: tuple[str, ...] = ()
@@ -157,6 +159,8 @@ class Outgoing:
     thread_ts: str | None = None
     people: tuple[str, ...] = ()
     args: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # For the task's thread, which is on its way: held until the card is in Slack.
+    awaits_thread: bool = False
 
 
 Compose = Callable[[Notice], Sequence[Outgoing]]
@@ -407,6 +411,7 @@ class _Task:
     title: str
     thread: tuple[str, str] | None
     next_check_at: datetime | None
+    thread_coming: bool = False
 
 
 @dataclass
@@ -602,7 +607,11 @@ class _Tick:
             query = query.with_for_update(of=Task)  # writers wait for this batch's decisions
         rows = session.execute(query).all()
         self._load_projects(session, {row.project_id for row in rows})
-        return [self._task(row) for row in rows]
+        tasks = [self._task(row) for row in rows]
+        coming = threads_on_their_way(session, [t.facts.id for t in tasks if t.thread is None])
+        for task in tasks:
+            task.thread_coming = task.facts.id in coming
+        return tasks
 
     def _task(self, row: Any) -> _Task:
         key = self.projects[row.project_id].key
@@ -855,6 +864,7 @@ class _Tick:
             routing=Routing(
                 channel=project.channel,
                 thread=task.thread if task else None,
+                thread_coming=task.thread_coming if task else False,
                 assignee=task.facts.assignee_user_id if task else None,
                 crew_lead=task.facts.crew_lead_user_id if task else None,
                 managers=project.managers,
@@ -888,7 +898,7 @@ class _Tick:
             "target": message.target,
             "thread_ts": message.thread_ts,
             "payload": payload,
-            "state": OutboxState.PENDING,
+            "state": OutboxState.WAITING if message.awaits_thread else OutboxState.PENDING,
             "attempts": 0,
             "next_attempt_at": max(at, self.now),
             "dedupe_key": key,

@@ -5,10 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+# The checkout under test: a subprocess runs its code, not whichever siteloop is installed.
+REPOSITORY = Path(__file__).resolve().parent.parent
+
 
 def environment(home: Path, **values: str) -> dict[str, str]:
     """Return a minimal environment (no stray settings from the developer's shell) plus `values`."""
-    return {"PATH": os.environ["PATH"], "HOME": str(home)} | values
+    return {"PATH": os.environ["PATH"], "HOME": str(home), "PYTHONPATH": str(REPOSITORY)} | values
 
 
 def run_siteloop(

@@ -1,7 +1,10 @@
 """Delivery from the outbox to Slack: paced, retried, reconciled, never sent twice.
 
+- `bot.delivery.pipeline`: `build_dispatcher`, the one composition of the dispatcher and its
+  steps that every process uses, and `deliver_pending` for `siteloop tick`.
 - `bot.delivery.dispatcher`: `Dispatcher` (`deliver_one`, `deliver_due`, background senders
-  woken by `wake()`), `make_client`, and `deliver_pending` for `siteloop tick`.
+  woken by `wake()`) and `make_client`.
+- `bot.delivery.before_send`, `bot.delivery.after_sent`: how the dispatcher runs its steps.
 - `bot.delivery.render`: an outbox row → the exact Web API call, tagged with its outbox id.
 - `bot.delivery.errors`: `classify` a failed call as permanent, rate-limited, unknown or transient.
 - `bot.delivery.policy`: `Backoff` (when to retry, when to give up) and `Pacer` (1 post/s per
@@ -12,6 +15,6 @@ Producers enqueue with `storage.outbox.enqueue` (the payload contract is documen
 commit, then call `dispatcher.wake()`.
 """
 
-from bot.delivery.dispatcher import Dispatcher, deliver_pending, make_client
+from bot.delivery.dispatcher import Dispatcher, make_client
 
-__all__ = ["Dispatcher", "deliver_pending", "make_client"]
+__all__ = ["Dispatcher", "make_client"]

@@ -1,18 +1,17 @@
-"""What else to record once Slack has a message of some kind (after-sent hooks, by outbox kind).
+"""After-sent and after-failed steps: what else to record once a message of some kind has
+reached Slack, or has been given up on.
 
-A producer that needs to know where its message landed registers a hook for its outbox kind:
-
-    after_sent.register("task_card", card_delivered)
-
-The dispatcher runs the hook in the transaction that marks the message sent, inside a
-savepoint: if the hook fails, only its own writes are undone and the failure is logged, so
-recording the delivery never depends on it (and the message is never sent twice because of it).
+The dispatcher is built with a step per outbox kind that needs to know where its message
+landed, or that it never will (see `bot.delivery.pipeline`). It runs the step in the
+transaction that marks the message sent (or failed), inside a savepoint: if the step fails,
+only its own writes are undone and the failure is logged, so recording the outcome never
+depends on it (and the message is never sent twice because of it).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -22,23 +21,33 @@ from bot.logs import fields
 
 log = logging.getLogger("delivery")
 
-# hook(session, job, channel, ts, now); `job` is the delivered `bot.delivery.render.Job`.
+# step(session, job, channel, ts, now); `job` is the delivered `bot.delivery.render.Job`.
 AfterSent = Callable[[Session, Any, str, str, datetime], None]
-_HOOKS: dict[str, AfterSent] = {}
+# step(session, job, now); `job` is the `bot.delivery.render.Job` given up on.
+AfterFailed = Callable[[Session, Any, datetime], None]
 
 
-def register(kind: str, hook: AfterSent) -> None:
-    """Run `hook` whenever a message of outbox `kind` has been delivered."""
-    _HOOKS[kind] = hook
+def run_after_sent(
+    steps: Mapping[str, AfterSent], session: Session, job: Any, channel: str, ts: str, now: datetime
+) -> None:
+    """Run the after-sent step of the job's kind, if any, never raising."""
+    step = steps.get(job.kind)
+    if step is not None:
+        _guarded(job, "after-sent", lambda: step(session, job, channel, ts, now), session)
 
 
-def run_after_sent(session: Session, job: Any, channel: str, ts: str, now: datetime) -> None:
-    """Run the hook registered for the job's kind, if any, never raising."""
-    hook = _HOOKS.get(job.kind)
-    if hook is None:
-        return
+def run_after_failed(
+    steps: Mapping[str, AfterFailed], session: Session, job: Any, now: datetime
+) -> None:
+    """Run the after-failed step of the job's kind, if any, never raising."""
+    step = steps.get(job.kind)
+    if step is not None:
+        _guarded(job, "after-failed", lambda: step(session, job, now), session)
+
+
+def _guarded(job: Any, name: str, run: Callable[[], None], session: Session) -> None:
     try:
         with session.begin_nested():
-            hook(session, job, channel, ts, now)
+            run()
     except Exception:
-        log.exception("after-sent hook failed", extra=fields(outbox=job.id, kind=job.kind))
+        log.exception(f"{name} step failed", extra=fields(outbox=job.id, kind=job.kind))

@@ -5,10 +5,12 @@ Each delivery takes three steps, and no database transaction is open during the 
 1. Claim: in one short transaction, find due messages (skipping conversations still paced)
    and lease one with a conditional update.
 2. Send: if an earlier attempt may have reached Slack, look for the post in the conversation
-   first (`reconcile.find_posted`); otherwise make the call `render.prepare` describes.
-3. Record: in a second transaction, mark the message sent (channel, ts), retry it later
-   (backoff, `Retry-After`), or failed (a permanent error, or a day of trying); a failure also
-   queues a DM to the project's managers (`failures.summarise`).
+   first (`reconcile.find_posted`); otherwise run the kind's before-send step, if any, and
+   make the call `render.prepare` describes.
+3. Record: in a second transaction, mark the message sent (channel, ts) and run the kind's
+   after-sent step, retry it later (backoff, `Retry-After`), or mark it failed (a permanent
+   error, or a day of trying) and run its after-failed step; a failure also queues a DM to the
+   project's managers (`failures.summarise`).
 
 If the process dies between 2 and 3, the lease runs out and the next sender reconciles before
 posting, so nothing is sent twice. Decisions use the injected clock; real time only paces the
@@ -37,8 +39,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import failures
-from bot.delivery.after_sent import run_after_sent
-from bot.delivery.before_send import run_before_send
+from bot.delivery.after_sent import AfterFailed, AfterSent, run_after_failed, run_after_sent
+from bot.delivery.before_send import BeforeSend, run_before_send
 from bot.delivery.errors import (
     DeliveryError,
     OutcomeUnknown,
@@ -51,7 +53,7 @@ from bot.delivery.policy import Backoff, GiveUp, Pacer, Retry
 from bot.delivery.reconcile import find_posted
 from bot.delivery.render import Job, SlackCall, landed_at, prepare
 from bot.logs import fields
-from bot.runtime import Doorbell, Runtime
+from bot.runtime import Doorbell
 from storage import outbox
 from storage.db import session_scope
 from storage.models import OutboxMessage
@@ -108,6 +110,10 @@ class Dispatcher:
         scan: how many due messages one claim looks at (to get past paced conversations).
         idle_seconds: the longest the background claimer sleeps when nothing is due.
         senders: how many messages the background delivery sends at once.
+        before_send: by outbox kind, what fills a message in just before it is sent.
+        after_sent: by outbox kind, what else to record once Slack has a message.
+        after_failed: by outbox kind, what else to record once a message is given up on.
+        Processes build theirs with `bot.delivery.pipeline.build_dispatcher`, which passes all.
     """
 
     def __init__(
@@ -124,6 +130,9 @@ class Dispatcher:
         scan: int = 50,
         idle_seconds: float = 5.0,
         senders: int = DEFAULT_SENDERS,
+        before_send: Mapping[str, BeforeSend] | None = None,
+        after_sent: Mapping[str, AfterSent] | None = None,
+        after_failed: Mapping[str, AfterFailed] | None = None,
     ) -> None:
         self._sessions = sessions
         self._client = client
@@ -135,6 +144,9 @@ class Dispatcher:
         self._scan = scan
         self._idle_seconds = idle_seconds
         self._senders = senders
+        self._before_send_steps = dict(before_send or {})
+        self._after_sent_steps = dict(after_sent or {})
+        self._after_failed_steps = dict(after_failed or {})
         # Guards the pacer and the conversations in flight: claims are made one at a time.
         self._lock = threading.Lock()
         self._in_flight: set[str] = set()
@@ -224,7 +236,7 @@ class Dispatcher:
                     self._record_sent(job, now, *found, outcome="reconciled")
                     return
                 reconciling = False
-            job = run_before_send(self._sessions, self._client, job)  # late content, if any
+            job = run_before_send(self._before_send_steps, self._sessions, self._client, job)
             call = prepare(job)
             with self._lock:
                 self._pacer.sent(job.target, call.method, max(now, self._clock.now()))
@@ -255,7 +267,7 @@ class Dispatcher:
         finished = max(now, self._clock.now())
         with session_scope(self._sessions) as session:
             if outbox.mark_sent(session, job.id, finished, channel, ts):
-                run_after_sent(session, job, channel, ts, finished)
+                run_after_sent(self._after_sent_steps, session, job, channel, ts, finished)
         self._log(job, outcome, slack_channel=channel, ts=ts)
 
     def _record_failure(self, job: Job, exc: Exception, now: datetime, *, unknown: bool) -> None:
@@ -286,6 +298,7 @@ class Dispatcher:
             else:
                 reason = self._give_up_reason(decision, error, unknown)
                 if outbox.mark_failed(session, job.id, finished, reason):
+                    run_after_failed(self._after_failed_steps, session, job, finished)
                     self._summarise_failure(session, job, finished)
         if isinstance(decision, Retry):
             self._log(job, "retry", level=logging.WARNING, error=error.reason, retry_at=decision.at)
@@ -435,22 +448,3 @@ class Dispatcher:
                 due = self._pacer.next_free(now) or now
         wait = (due - now).total_seconds()
         return min(self._idle_seconds, max(_MIN_WAIT_SECONDS, wait))
-
-
-def deliver_pending(
-    runtime: Runtime,
-    now: datetime,
-    *,
-    client: WebClient | None = None,
-    limit: int = 1000,
-) -> int:
-    """Run one delivery pass at `now` (for `siteloop tick`); return how many messages it handled.
-
-    One pass posts at most once to each conversation (pacing); what remains goes next pass.
-    """
-    dispatcher = Dispatcher(
-        sessions=runtime.sessions,
-        client=client or make_client(runtime.settings),
-        clock=runtime.clock,
-    )
-    return dispatcher.deliver_due(now, limit)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from bot.clock import ManualClock
-from bot.delivery import Dispatcher, make_client
+from bot.delivery.pipeline import build_dispatcher
 from bot.demo.transcript import Transcript
 from bot.emulator import Message, SlackEmulator
 from bot.service import Service
@@ -37,11 +37,7 @@ class Stage:
         self.pause = pause
         self.zone = ZoneInfo(transcript.zone.key)
         # The outbox is delivered step by step on the site clock (see `start`).
-        self.dispatcher = Dispatcher(
-            sessions=service.runtime.sessions,
-            client=make_client(service.settings),
-            clock=clock,
-        )
+        self.dispatcher = build_dispatcher(service.runtime, clock=clock)
 
     # What people do
 

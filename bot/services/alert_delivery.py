@@ -2,14 +2,13 @@
 
 The tick decides what an escalation says and queues it; what happened since — the follow-ups
 that went unanswered, the last answer — and the permalink of the task's thread are only known
-when it is sent. The dispatcher's before-send hook (`add_history`) reads them in a short
+when it is sent. The dispatcher's before-send step (`add_history`) reads them in a short
 session of its own, then asks Slack for the permalink (`chat.getPermalink`) with no
 transaction open. If Slack can't give it, the message names the thread's channel instead.
 
-Once the message is in Slack, the after-sent hook (`keep_payload`) stores what was sent on
+Once the message is in Slack, the after-sent step (`keep_payload`) stores what was sent on
 the outbox row, so a later edit (a press on its buttons) starts from what people saw.
-
-Importing this module registers both hooks for every notification kind.
+`bot.delivery.pipeline` gives the dispatcher both steps for every notification kind.
 """
 
 from __future__ import annotations
@@ -29,9 +28,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks import alert_messages
 from bot.blocks.alert_messages import History, Told
 from bot.blocks.task_card import clip, mrkdwn
-from bot.delivery import after_sent, before_send
 from bot.logs import fields
-from storage.alerts import NOTIFICATION_KINDS, notifications
+from storage.alerts import notifications
 from storage.db import session_scope
 from storage.members import find_member
 from storage.models import Alert, OutboxMessage, Project, Task, Update
@@ -45,7 +43,7 @@ ANSWER_LIMIT = 80  # characters of the last answer quoted
 def add_history(
     sessions: sessionmaker[Session], client: WebClient, job: Any
 ) -> Mapping[str, Any] | None:
-    """Before-send hook: return the escalation's payload with its history part filled in.
+    """Before-send step: return the escalation's payload with its history part filled in.
 
     Other messages (follow-ups) go as queued (None).
     """
@@ -65,7 +63,7 @@ def add_history(
 
 
 def keep_payload(session: Session, job: Any, channel: str, ts: str, now: datetime) -> None:
-    """After-sent hook: store the payload as sent (with its history) on the outbox row."""
+    """After-sent step: store the payload as sent (with its history) on the outbox row."""
     message = session.get(OutboxMessage, job.id)
     if message is not None and message.payload != job.payload:
         message.payload = dict(job.payload)
@@ -138,8 +136,3 @@ def _with_link(history: History, client: WebClient, channel: str, ts: str) -> Hi
         log.warning("no permalink for a thread", extra=fields(channel=channel, error=str(error)))
         return history
     return dataclasses.replace(history, link=str(link)) if link else history
-
-
-for _kind in NOTIFICATION_KINDS:
-    before_send.register(_kind, add_history)
-    after_sent.register(_kind, keep_payload)

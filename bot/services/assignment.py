@@ -3,8 +3,11 @@
 - A first assignment (or one after the card could not be delivered) posts the card in the
   project's channel: the channel the command was typed in when it is one of the project's,
   else the project's first linked channel. It mentions the assignee, which notifies them.
-- Once Slack has the card, `card_delivered` (the dispatcher's after-sent hook) makes its
-  message the task's thread, so replies and reactions there are the task's.
+- Once Slack has the card, `card_delivered` (the dispatcher's after-sent step) makes its
+  message the task's thread, so replies and reactions there are the task's, and lets the
+  messages that waited for the thread (a follow-up decided meanwhile) go into it, in order.
+  If the card is given up on, `card_failed` sends them to the channel instead, saying why:
+  late in the wrong place beats never.
 - Reassigning a task that has a thread posts "Reassigned from @bob to @cam" there (which
   notifies the new assignee); the card itself is edited by the card hook. A reassignment
   made while the card was still on its way is noticed when it is delivered, and told then.
@@ -19,14 +22,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.services import cards
-from rules.vocabulary import TaskStatus
+from rules.vocabulary import OutboxState, TaskStatus
 from storage import projects
 from storage.models import Member, OutboxMessage, Project, Task
-from storage.outbox import enqueue
+from storage.outbox import enqueue, waiting_for_thread
 
 log = logging.getLogger("assignment")
 
 THREAD_NOTE = "task_thread_note"
+NO_THREAD_NOTE = "_This belongs in the task's thread, but its card could not be posted._"
 
 
 def announce(
@@ -76,10 +80,11 @@ def card_channel(session: Session, project: Project, typed_in: str) -> str | Non
 
 
 def card_delivered(session: Session, job: Any, channel: str, ts: str, now: datetime) -> None:
-    """After-sent hook for cards: the card's message becomes the task's thread, then catch up.
+    """After-sent step for cards: the card's message becomes the task's thread, then catch up.
 
-    Catching up covers what happened while the card was on its way: a reassignment is told
-    in the thread, and the card is edited if the task changed.
+    Catching up covers what happened while the card was on its way: the messages waiting for
+    the thread go into it, a reassignment is told in the thread, and the card is edited if
+    the task changed.
     """
     message = session.get(OutboxMessage, job.id)
     task = session.get(Task, message.task_id) if message and message.task_id else None
@@ -88,6 +93,9 @@ def card_delivered(session: Session, job: Any, channel: str, ts: str, now: datet
     if task.thread_ts is None:
         task.thread_channel, task.thread_ts = channel, ts
         session.flush()
+    for waiting in waiting_for_thread(session, task.id):
+        waiting.target, waiting.thread_ts = task.thread_channel, task.thread_ts
+        waiting.state = OutboxState.PENDING
     shown = cards.shown_assignee(job.payload)
     current = task.assignee.slack_user_id if task.assignee else None
     if (task.thread_channel, task.thread_ts) == (channel, ts) and current and shown != current:
@@ -95,8 +103,33 @@ def card_delivered(session: Session, job: Any, channel: str, ts: str, now: datet
     cards.refresh_card(session, task, now)
 
 
+def card_failed(session: Session, job: Any, now: datetime) -> None:
+    """After-failed step for cards: the messages waiting for its thread go to the channel,
+    saying why they are not in the thread."""
+    message = session.get(OutboxMessage, job.id)
+    if message is None or message.task_id is None:
+        return
+    for waiting in waiting_for_thread(session, message.task_id):
+        waiting.payload = _without_thread(waiting.payload)
+        waiting.state = OutboxState.PENDING
+
+
+def _without_thread(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return a thread message's payload for the channel, with a line saying why it is there."""
+    args = payload.get("args") or {}
+    note = {"type": "context", "elements": [{"type": "mrkdwn", "text": NO_THREAD_NOTE}]}
+    return {
+        **payload,
+        "args": {
+            **args,
+            "text": f"{args.get('text', '')}\n{NO_THREAD_NOTE}",
+            **({"blocks": [*args["blocks"], note]} if args.get("blocks") else {}),
+        },
+    }
+
+
 def card_edited(session: Session, job: Any, channel: str, ts: str, now: datetime) -> None:
-    """After-sent hook for card edits: if the task moved on meanwhile, edit the card again."""
+    """After-sent step for card edits: if the task moved on meanwhile, edit the card again."""
     message = session.get(OutboxMessage, job.id)
     task = session.get(Task, message.task_id) if message and message.task_id else None
     if task is not None:

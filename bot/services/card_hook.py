@@ -2,7 +2,7 @@
 
 Commands, channel posts, thread replies, reactions, buttons and modals all write tasks through
 the runtime's sessions. Rather than each of them remembering to edit the card, `install` puts
-three listeners on that session factory (`bot.service` calls it once at start):
+three listeners on that session factory (every process that writes tasks calls it once at start):
 
 1. `before_flush`: a Task whose card-visible columns changed (status, percent, assignee,
    acknowledgement, quantities, cost, …) is noted in `session.info`. Flushes happen many
@@ -14,9 +14,6 @@ three listeners on that session factory (`bot.service` calls it once at start):
    report that caused it is still recorded.
 3. `after_commit`: when the transaction wrote outbox rows, the runtime's doorbell rings, so the
    dispatcher delivers them at once instead of at its next idle poll.
-
-It also registers the dispatcher's after-sent hooks for cards (`bot.delivery.after_sent`): a
-delivered card becomes its task's thread.
 """
 
 from __future__ import annotations
@@ -28,10 +25,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from bot.delivery.after_sent import register
 from bot.logs import fields
 from bot.runtime import Runtime
-from bot.services import assignment, cards
+from bot.services import cards
 from storage.models import OutboxMessage, Task
 
 log = logging.getLogger("cards")
@@ -115,7 +111,3 @@ def _card_changed(obj: object) -> bool:
         return False
     state = sa.inspect(obj)
     return any(state.attrs[name].history.has_changes() for name in CARD_COLUMNS)
-
-
-register(cards.CARD, assignment.card_delivered)
-register(cards.CARD_UPDATE, assignment.card_edited)

@@ -31,9 +31,9 @@ from bot.blocks.task_card import CardFacts, card_blocks, card_text
 from rules.vocabulary import OutboxState, TaskStatus, UpdateKind
 from storage.members import display_name
 from storage.models import OutboxMessage, Task, Update
-from storage.outbox import enqueue
+from storage.outbox import THREAD_OPENER, enqueue
 
-CARD = "task_card"
+CARD = THREAD_OPENER  # "task_card"
 CARD_UPDATE = "task_card_update"
 CARD_KINDS = (CARD, CARD_UPDATE)
 METADATA_TYPE = "siteloop_task_card"

@@ -2,19 +2,25 @@
 
 import sqlalchemy as sa
 
-from bot.delivery import after_sent
+from bot.delivery import Dispatcher, make_client
 from rules.vocabulary import OutboxState
 from storage.db import session_scope
 from storage.models import OutboxMessage
 from storage.outbox import enqueue
 
 
-def test_it_records_a_delivery_whose_after_sent_hook_fails(siteloop, slack, monkeypatch):
+def test_it_records_a_delivery_whose_after_sent_step_fails(siteloop, slack):
     def broken(session, job, channel, ts, now):
         session.add(OutboxMessage())  # a write the savepoint must undo
-        raise RuntimeError("hook bug")
+        raise RuntimeError("step bug")
 
-    monkeypatch.setitem(after_sent._HOOKS, "test_note", broken)
+    siteloop.dispatcher.stop()
+    dispatcher = Dispatcher(
+        sessions=siteloop.runtime.sessions,
+        client=make_client(siteloop.settings),
+        clock=siteloop.clock,
+        after_sent={"test_note": broken},
+    )
     with session_scope(siteloop.runtime.sessions) as session:
         enqueue(
             session,
@@ -24,11 +30,8 @@ def test_it_records_a_delivery_whose_after_sent_hook_fails(siteloop, slack, monk
             now=siteloop.clock.now(),
         )
 
-    slack.wait_for(lambda: slack.messages("C0TOWER"))
+    assert dispatcher.deliver_one()
 
-    def states():
-        with siteloop.runtime.sessions() as session:
-            return list(session.scalars(sa.select(OutboxMessage.state)))
-
-    assert slack.wait_for(lambda: states() == [OutboxState.SENT])
+    with siteloop.runtime.sessions() as session:
+        assert list(session.scalars(sa.select(OutboxMessage.state))) == [OutboxState.SENT]
     assert [m.rendered for m in slack.messages("C0TOWER")] == ["hello"]

@@ -18,7 +18,8 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import ManualClock
-from bot.delivery import Dispatcher, make_client
+from bot.delivery import Dispatcher
+from bot.delivery.pipeline import build_dispatcher
 from bot.emulator import SlackEmulator
 from bot.emulator.faults import Fault, FaultKind
 from bot.service import Service
@@ -67,13 +68,7 @@ def site(siteloop: Service, slack: SlackEmulator) -> Service:
 
 def dispatcher_for(site: Service, seed: int = 7, **options) -> Dispatcher:
     """Return a dispatcher like the service's (same database, same client), seeded."""
-    return Dispatcher(
-        sessions=site.runtime.sessions,
-        client=make_client(site.settings),
-        clock=site.clock,
-        rng=random.Random(seed),
-        **options,
-    )
+    return build_dispatcher(site.runtime, rng=random.Random(seed), **options)
 
 
 def flaky(

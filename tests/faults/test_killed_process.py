@@ -14,6 +14,7 @@ import pytest
 
 from bot.delivery import Dispatcher, make_client
 from bot.delivery.dispatcher import DEFAULT_LEASE
+from bot.delivery.pipeline import delivery_steps
 from rules.vocabulary import OutboxState
 from storage import outbox, projects
 from storage.db import session_scope
@@ -38,6 +39,7 @@ class DyingDispatcher(Dispatcher):
             client=make_client(site.settings),
             clock=site.clock,
             rng=random.Random(deaths.random()),
+            **delivery_steps(),
         )
         self._deaths = deaths
         self._after_send = after_send

@@ -1,0 +1,72 @@
+"""The delivery pipeline, composed once: every process delivers the outbox through this.
+
+`build_dispatcher` names everything a message goes through besides its Web API call, by
+outbox kind (see `bot.delivery.dispatcher` for the steps' order):
+
+- alert messages (follow-ups, escalations): before sending, an escalation gets its history and
+  the thread's link (`alert_delivery.add_history`); once sent, the payload people saw is kept
+  (`alert_delivery.keep_payload`), so a button press edits from it;
+- a task's card: once sent, it becomes the task's thread and the messages waiting for that
+  thread go into it (`assignment.card_delivered`); if it is given up on, they go to the
+  channel instead (`assignment.card_failed`);
+- an edit of a card: once sent, the card is edited again if the task moved on meanwhile
+  (`assignment.card_edited`).
+
+`siteloop serve`'s worker, `siteloop tick`, the demo and the tests all build their dispatcher
+here, so a message goes through the same steps whichever process sends it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.delivery.dispatcher import Dispatcher, make_client
+from bot.runtime import Runtime
+from bot.services import alert_delivery, assignment, cards
+from storage.alerts import NOTIFICATION_KINDS
+
+
+def build_dispatcher(
+    runtime: Runtime, *, client: WebClient | None = None, **options: Any
+) -> Dispatcher:
+    """Return a dispatcher delivering `runtime`'s outbox with every delivery step in place.
+
+    Args:
+        runtime: the database, clock and doorbell of the process.
+        client: the Web API client (default: `make_client` on the runtime's settings).
+        options: the dispatcher's tuning (`senders`, `idle_seconds`, `rng`, `clock`, …).
+    """
+    options.setdefault("clock", runtime.clock)
+    options.setdefault("doorbell", runtime.doorbell)
+    return Dispatcher(
+        sessions=runtime.sessions,
+        client=client or make_client(runtime.settings),
+        **delivery_steps(),
+        **options,
+    )
+
+
+def delivery_steps() -> dict[str, Any]:
+    """Return the dispatcher's steps by outbox kind, as its keyword arguments."""
+    return {
+        "before_send": dict.fromkeys(NOTIFICATION_KINDS, alert_delivery.add_history),
+        "after_sent": {
+            **dict.fromkeys(NOTIFICATION_KINDS, alert_delivery.keep_payload),
+            cards.CARD: assignment.card_delivered,
+            cards.CARD_UPDATE: assignment.card_edited,
+        },
+        "after_failed": {cards.CARD: assignment.card_failed},
+    }
+
+
+def deliver_pending(
+    runtime: Runtime, now: datetime, *, client: WebClient | None = None, limit: int = 1000
+) -> int:
+    """Run one delivery pass at `now` (for `siteloop tick`); return how many messages it handled.
+
+    One pass posts at most once to each conversation (pacing); what remains goes next pass.
+    """
+    return build_dispatcher(runtime, client=client).deliver_due(now, limit)
