@@ -10,6 +10,7 @@ Time always comes in as `now`; nothing here reads the clock.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -53,6 +54,25 @@ def notification_at(session: Session, channel: str, ts: str) -> OutboxMessage | 
             OutboxMessage.state == OutboxState.SENT,
             OutboxMessage.kind.in_(NOTIFICATION_KINDS),
             OutboxMessage.alert_id.is_not(None),
+        )
+    ).first()
+
+
+def notification_in_flight(
+    session: Session, alert_id: int, conversations: Collection[str]
+) -> OutboxMessage | None:
+    """Return the alert's notification being sent to one of `conversations` right now, or None.
+
+    Slack may already show it (and someone press its buttons) before its delivery is recorded
+    with its ts: it is the one leased to a sender, still pending.
+    """
+    return session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.alert_id == alert_id,
+            OutboxMessage.state == OutboxState.PENDING,
+            OutboxMessage.claimed_until.is_not(None),
+            OutboxMessage.kind.in_(NOTIFICATION_KINDS),
+            OutboxMessage.target.in_(list(conversations)),
         )
     ).first()
 

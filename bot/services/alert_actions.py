@@ -2,7 +2,9 @@
 
 Every click names the message it was made on; that message — a notification siteloop
 delivered, found by its (channel, ts) — says which alert it is about, so a stale or tampered
-value changes nothing.
+value changes nothing. A message Slack shows before its delivery is recorded (the second
+between Slack's answer and siteloop noting its ts) is found by the alert id its buttons carry
+and by being sent, at that moment, to the conversation or the person who pressed.
 
 - **Update… / Blocked…** on a follow-up open the task card's forms (`task_actions.open_form`,
   same rules: the assignee, the crew's lead and the managers). What they record answers the
@@ -70,6 +72,9 @@ def clicked_alert(session: Session, click: Click) -> tuple[Alert, OutboxMessage]
     message = None
     if click.channel and click.message_ts:
         message = alerts.notification_at(session, click.channel, click.message_ts)
+    if message is None and click.value and click.value.isdigit():
+        where = [place for place in (click.channel, click.user) if place]
+        message = alerts.notification_in_flight(session, int(click.value), where)
     alert = session.get(Alert, message.alert_id) if message is not None else None
     if alert is None:
         raise UserError(UNKNOWN_MESSAGE)
@@ -106,9 +111,9 @@ def press(
     Raises UserError (nothing changes) for someone who may not answer, an alert that is
     over, or a choice that does not apply.
     """
-    alert, _message = clicked_alert(session, click)
+    alert, message = clicked_alert(session, click)
     project = session.get(Project, alert.project_id)
-    _require_may_act(session, alert, project, actor)
+    _require_may_act(session, alert, project, actor, message)
     _require_open(session, alert, project)
     who = display_name(actor)
     zone = ZoneInfo(project.timezone)
@@ -131,12 +136,14 @@ def press(
     return said
 
 
-def may_act(session: Session, alert: Alert, project: Project, member: Member) -> bool:
+def may_act(
+    session: Session, alert: Alert, project: Project, member: Member, clicked: OutboxMessage
+) -> bool:
     """Return whether `member` may answer the alert's escalations: one of the people they
-    were for, or a manager of the project."""
+    were for (the one `clicked` among them, if it is still on its way), or a manager."""
     if projects.role_of(session, project, member) is Role.MANAGER:
         return True
-    return member.slack_user_id in escalated_to(session, alert)
+    return member.slack_user_id in (clicked.target, *escalated_to(session, alert))
 
 
 def escalated_to(session: Session, alert: Alert) -> list[str]:
@@ -200,8 +207,10 @@ def _escalations(session: Session, alert: Alert) -> list[OutboxMessage]:
     ]
 
 
-def _require_may_act(session: Session, alert: Alert, project: Project, actor: Member) -> None:
-    if may_act(session, alert, project, actor):
+def _require_may_act(
+    session: Session, alert: Alert, project: Project, actor: Member, clicked: OutboxMessage
+) -> None:
+    if may_act(session, alert, project, actor, clicked):
         return
     people = ", ".join(f"<@{user}>" for user in escalated_to(session, alert))
     sent = f"the people it was sent to ({people})" if people else "the people it was sent to"
