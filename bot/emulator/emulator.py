@@ -299,6 +299,12 @@ class SlackEmulator:
         """Return the views on screen (open modals and Home tabs), of `user` if given."""
         return self._snapshot(lambda: self.workspace.open_views(user))
 
+    def arrived(self, method: str) -> int:
+        """Return how many calls of `method` reached the emulator, answered yet or not (a call
+        made slow by `faults.set(latency=…)` counts here from the moment it arrives)."""
+        with self.api._lock:
+            return self.api.arrivals.count(method)
+
     def calls(self, method: str | None = None) -> list[Call]:
         """Return the Web API calls the bot made (of `method` if given), in order."""
         return [c for c in self.api.recorded() if method in (None, c.method)]

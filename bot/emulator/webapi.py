@@ -91,6 +91,7 @@ class WebApi:
         self.app_token = app_token
         self.app_scopes = tuple(app_scopes)
         self.calls: list[Call] = []
+        self.arrivals: list[str] = []  # the methods of every call received, answered or not
         self._stopping = stopping
         self._lock = threading.Lock()
 
@@ -103,6 +104,8 @@ class WebApi:
         token = bearer_token(headers, args)
         if method not in METHODS and method not in APP_METHODS:
             return self._error(method, args, ApiError("unknown_method", req_method=method))
+        with self._lock:
+            self.arrivals.append(method)
         fault, latency = self.faults.draw(method)
         if latency:
             self._stopping.wait(latency)

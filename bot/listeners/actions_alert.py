@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot.directory import enroll
+from bot.directory import enroll, meet
 from bot.listeners.actions_task import TOO_SLOW, open_modal
 from bot.listeners.actions_task import click_of as button_click_of
 from bot.logs import fields
@@ -22,6 +22,7 @@ from bot.runtime import Runtime
 from bot.services import alert_actions
 from bot.services.task_actions import Click
 from storage.db import session_scope
+from storage.outbox import is_person
 
 log = logging.getLogger("actions")
 
@@ -31,9 +32,10 @@ def handle_form(*, ack, body, client, respond, runtime: Runtime, **_) -> None:
     ack()
     click = click_of(body)
     now = runtime.clock.now()
+    meet(runtime.sessions, client, [click.user], now)
     try:
         with session_scope(runtime.sessions) as session:
-            actor = enroll(session, client, click.user, now)
+            actor = enroll(session, click.user, now)
             view = alert_actions.follow_up_form(session, actor, click)
     except UserError as refusal:
         tell(respond, click, str(refusal))
@@ -47,15 +49,17 @@ def handle_press(*, ack, body, client, respond, runtime: Runtime, **_) -> None:
     ack()
     click = click_of(body)
     now = runtime.clock.now()
+    picked = [click.value] if click.value and is_person(click.value) else []  # Reassign…
+    meet(runtime.sessions, client, [click.user, *picked], now)
     try:
         with session_scope(runtime.sessions) as session:
-            actor = enroll(session, client, click.user, now)
+            actor = enroll(session, click.user, now)
             said = alert_actions.press(
                 session,
                 actor,
                 click,
                 now,
-                enroll=lambda user_id: enroll(session, client, user_id, now),
+                enroll=lambda user_id: enroll(session, user_id, now),
                 rules_path=runtime.settings.rules_path,
             )
     except UserError as refusal:

@@ -12,7 +12,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.directory import enroll
+from bot.directory import enroll, meet
 from bot.logs import fields
 from bot.replies import UserError
 from bot.runtime import Runtime
@@ -31,9 +31,10 @@ def handle_press(*, ack, body, client, runtime: Runtime, **_) -> None:
     ack()
     click = click_of(body)
     now = runtime.clock.now()
+    meet(runtime.sessions, client, [click.user], now)
     try:
         with session_scope(runtime.sessions) as session:
-            actor = enroll(session, client, click.user, now)
+            actor = enroll(session, click.user, now)
             task_actions.press(session, actor, task_actions.card_task(session, click), click, now)
     except UserError as refusal:
         tell(runtime, click, str(refusal))
@@ -44,9 +45,10 @@ def handle_form(*, ack, body, client, runtime: Runtime, **_) -> None:
     ack()
     click = click_of(body)
     now = runtime.clock.now()
+    meet(runtime.sessions, client, [click.user], now)
     try:
         with session_scope(runtime.sessions) as session:
-            actor = enroll(session, client, click.user, now)
+            actor = enroll(session, click.user, now)
             view = task_actions.open_form(
                 session, actor, task_actions.card_task(session, click), click
             )

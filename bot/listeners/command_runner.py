@@ -15,11 +15,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.directory import enroll
+from bot.directory import enroll, meet
 from bot.logs import fields
 from bot.replies import Answer, UserError
 from bot.runtime import Runtime
 from bot.services.request import Request, Where
+from rules.task_refs import extract_mentions
 from storage.db import session_scope
 
 log = logging.getLogger("command")
@@ -31,9 +32,16 @@ FAILURE = Answer(
 
 
 def answer_command(
-    ack: Callable, runtime: Runtime, command: dict, work: Callable[[Session, datetime], Answer]
+    ack: Callable,
+    runtime: Runtime,
+    command: dict,
+    work: Callable[[Session, datetime], Answer],
+    client,
 ) -> None:
-    """Run `work(session, now)` in a transaction and acknowledge with its answer."""
+    """Meet the person and those the command mentions (Slack is asked before the transaction),
+    run `work(session, now)` in a transaction and acknowledge with its answer."""
+    people = [command["user_id"], *extract_mentions(command.get("text") or "")]
+    meet(runtime.sessions, client, people, runtime.clock.now())
     ack(**_run(runtime, command, work).as_ack())
 
 
@@ -56,17 +64,15 @@ def _run(runtime: Runtime, command: dict, work: Callable[[Session, datetime], An
     return answer
 
 
-def build_request(
-    session: Session, client, command: dict, args: list[str], now: datetime
-) -> Request:
+def build_request(session: Session, command: dict, args: list[str], now: datetime) -> Request:
     """Return the service request for a slash command: the actor enrolled, mentions enrollable."""
     return Request(
         session=session,
-        actor=enroll(session, client, command["user_id"], now),
+        actor=enroll(session, command["user_id"], now),
         where=Where(command["channel_id"], command.get("channel_name")),
         args=args,
         now=now,
-        enroll=lambda user_id: enroll(session, client, user_id, now),
+        enroll=lambda user_id: enroll(session, user_id, now),
     )
 
 

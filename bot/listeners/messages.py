@@ -9,7 +9,7 @@ is keyed by the message's channel and ts.
 from datetime import UTC, datetime
 
 from bot.blocks.help import help_text
-from bot.directory import enroll
+from bot.directory import enroll, meet
 from bot.runtime import Runtime
 from bot.services import channel_posts
 from bot.services.channel_posts import Post
@@ -44,10 +44,11 @@ def _posted(event: dict, client, runtime: Runtime) -> None:
         version=event["ts"],
     )
     now = runtime.clock.now()
+    _meet_author(runtime, client, post, now)
     with session_scope(runtime.sessions) as session:
         if not channel_posts.is_watched(session, post):
             return
-        actor = enroll(session, client, post.user, now)
+        actor = enroll(session, post.user, now)
         read = channel_posts.capture(session, actor, post, _instant(post.ts), now)
         if not read and post.is_direct_message:
             enqueue(
@@ -75,10 +76,19 @@ def _edited(event: dict, client, runtime: Runtime) -> None:
         version=(message.get("edited") or {}).get("ts") or event.get("ts", ""),
     )
     now = runtime.clock.now()
+    _meet_author(runtime, client, post, now)
     with session_scope(runtime.sessions) as session:
         if channel_posts.is_watched(session, post):
-            channel_posts.revise(session, enroll(session, client, post.user, now), post, now)
+            channel_posts.revise(session, enroll(session, post.user, now), post, now)
     runtime.doorbell.ring()
+
+
+def _meet_author(runtime: Runtime, client, post: Post, now: datetime) -> None:
+    """Meet the author of a post siteloop watches (chatter elsewhere costs no Slack call)."""
+    with session_scope(runtime.sessions, read_only=True) as session:
+        watched = channel_posts.is_watched(session, post)
+    if watched:
+        meet(runtime.sessions, client, [post.user], now)
 
 
 def _instant(ts: str) -> datetime:

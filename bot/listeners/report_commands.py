@@ -21,7 +21,7 @@ def handle(*, ack, command, client, runtime, **_) -> None:
     context = CONTEXTS[command["command"]]
 
     def work(session: Session, now) -> Answer:
-        actor = enroll(session, client, command["user_id"], now)
+        actor = enroll(session, command["user_id"], now)
         channel = command["channel_id"]
         parsed = reports.parse_in_channel(session, command.get("text") or "", channel, context)
         tasks = reports.resolve_tasks(session, actor, parsed, channel)
@@ -31,4 +31,4 @@ def handle(*, ack, command, client, runtime, **_) -> None:
         )
         return reports.record(session, actor, parsed, tasks, origin, now)
 
-    answer_command(ack, runtime, command, work)
+    answer_command(ack, runtime, command, work, client)

@@ -34,6 +34,6 @@ def handle(*, ack, command, client, runtime, **_) -> None:
         return
 
     def work(session: Session, now) -> Answer:
-        return service(build_request(session, client, command, args, now))
+        return service(build_request(session, command, args, now))
 
-    answer_command(ack, runtime, command, work)
+    answer_command(ack, runtime, command, work, client)

@@ -19,7 +19,7 @@ def handle(*, ack, command, client, runtime, **_) -> None:
     text = (command.get("text") or "").strip()
 
     def work(session: Session, now) -> Answer:
-        request = build_request(session, client, command, words[1:], now)
+        request = build_request(session, command, words[1:], now)
         if subcommand == "add":
             return tasks.add(request, text[len(words[0]) :].strip())
         if subcommand == "assign":
@@ -28,4 +28,4 @@ def handle(*, ack, command, client, runtime, **_) -> None:
             return tasks.show(request, request.args, request.actor)
         raise UserError(USAGE)
 
-    answer_command(ack, runtime, command, work)
+    answer_command(ack, runtime, command, work, client)

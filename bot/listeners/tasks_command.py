@@ -11,8 +11,6 @@ def handle(*, ack, command, client, runtime, **_) -> None:
     """List tasks: all open ones, `mine`, `@person`, `blocked`, `late`, `all`, or a crew's."""
 
     def work(session: Session, now) -> Answer:
-        return task_list.list_for(
-            build_request(session, client, command, command_words(command), now)
-        )
+        return task_list.list_for(build_request(session, command, command_words(command), now))
 
-    answer_command(ack, runtime, command, work)
+    answer_command(ack, runtime, command, work, client)

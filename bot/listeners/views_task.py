@@ -9,7 +9,7 @@ so the person knows nothing was recorded and can submit again.
 import logging
 
 from bot.blocks import task_modals
-from bot.directory import enroll
+from bot.directory import enroll, meet
 from bot.logs import fields
 from bot.runtime import Runtime
 from bot.services import task_actions
@@ -25,9 +25,10 @@ def handle(*, ack, body, client, runtime: Runtime, **_) -> None:
     """Record a submitted task modal, or keep it open with its errors."""
     submission = submission_of(body)
     now = runtime.clock.now()
+    meet(runtime.sessions, client, [submission.user], now)
     try:
         with session_scope(runtime.sessions) as session:
-            actor = enroll(session, client, submission.user, now)
+            actor = enroll(session, submission.user, now)
             errors = task_actions.submit(session, actor, submission, now)
     except Exception:
         log.exception("modal submission failed", extra=fields(user=submission.user))
