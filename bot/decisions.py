@@ -119,10 +119,15 @@ def preview_report(result: TickResult, now: datetime, *, text: bool = False) -> 
 
     Strings are plain text (no rich markup), to print unwrapped; the rest are rich renderables.
     """
+    untold = [
+        f"Would tell nobody: {item} (nobody has that role here; give one with `/siteloop role`)."
+        for item in result.untold
+    ]
     if not result.queued:
         return [
             f"Nothing would be sent now ({result.tasks_evaluated} tasks and "
-            f"{result.projects_evaluated} projects due for evaluation)."
+            f"{result.projects_evaluated} projects due for evaluation).",
+            *untold,
         ]
     table = Table(title="What would fire now (nothing was sent or stored)")
     for column in ("Rule", "Task", "Step", "Notify", "How", "When"):
@@ -144,6 +149,7 @@ def preview_report(result: TickResult, now: datetime, *, text: bool = False) -> 
     lines: list[Any] = [table]
     if text:
         lines += [f"{item.subject} → {item.target}: {item.text}" for item in result.queued]
+    lines += untold
     lines.append(
         f"{len(result.queued)} messages would be queued: {result.opened} alerts would open, "
         f"{result.escalated} escalate, {result.repeated} repeat, {result.resolved} resolve."
@@ -158,7 +164,8 @@ def compose_messages(notice: Notice) -> list[Outgoing]:
     """Return the messages one notification sends: where each goes and its complete text.
 
     Who: `assignee`, `crew_lead`, `managers` or a user id name people; `channel` is the
-    project's first linked channel.
+    project's first linked channel. A task whose crew has no lead (or that has no crew) has
+    the project's leads as its crew lead: someone who leads work there hears of it.
     How: via `dm`, one direct message per person; via `thread`, the task's thread (else the
     project's channel) mentioning them; via `channel`, the project's channel mentioning them.
     A message for a thread whose card is still on its way waits for it (`awaits_thread`): the
@@ -210,7 +217,7 @@ def _people(target: str, notice: Notice) -> list[str]:
     if target == Audience.ASSIGNEE:
         return [routing.assignee] if routing.assignee else []
     if target == Audience.CREW_LEAD:
-        return [routing.crew_lead] if routing.crew_lead else []
+        return [routing.crew_lead] if routing.crew_lead else list(routing.leads)
     if target == Audience.MANAGERS:
         return list(dict.fromkeys(routing.managers))
     if target == Audience.CHANNEL:

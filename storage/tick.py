@@ -115,6 +115,7 @@ class Routing:
     assignee: str | None = None
     crew_lead: str | None = None
     managers: tuple[str, ...] = ()
+    leads: tuple[str, ...] = ()  # the project's leads: told when the task's crew has no lead
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,9 @@ class TickResult:
     unrouted: int = 0  # notifications skipped: nobody to tell
     failed: list[str] = field(default_factory=list)  # keys of tasks/projects that failed
     queued: list[Queued] = field(default_factory=list)  # kept only when asked (dry runs)
+    # The notifications that had nobody to tell ("stalled on TWR-3, step 2: crew_lead"),
+    # kept only when asked (dry runs).
+    untold: list[str] = field(default_factory=list)
 
     def add(self, other: TickResult) -> None:
         """Count `other`'s work into this result (a committed unit into the tick's total)."""
@@ -215,6 +219,7 @@ class TickResult:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failed += other.failed
         self.queued += other.queued
+        self.untold += other.untold
 
     def summary(self) -> str:
         """Return the tick in one line, for `siteloop tick` and the logs."""
@@ -400,6 +405,7 @@ class _Project:
     project_rules: tuple[Rule, ...]
     channel: str | None
     managers: tuple[str, ...]
+    leads: tuple[str, ...] = ()
 
 
 @dataclass
@@ -685,14 +691,17 @@ class _Tick:
             .order_by(Channel.project_id, Channel.linked_at, Channel.id)
         ):
             channels.setdefault(project_id, channel)
-        managers: dict[int, list[str]] = defaultdict(list)
-        for project_id, user in session.execute(
-            sa.select(ProjectRole.project_id, Member.slack_user_id)
+        people: dict[tuple[int, Role], list[str]] = defaultdict(list)
+        for project_id, role, user in session.execute(
+            sa.select(ProjectRole.project_id, ProjectRole.role, Member.slack_user_id)
             .join(Member, Member.id == ProjectRole.member_id)
-            .where(ProjectRole.project_id.in_(missing), ProjectRole.role == Role.MANAGER)
+            .where(
+                ProjectRole.project_id.in_(missing),
+                ProjectRole.role.in_([Role.MANAGER, Role.LEAD]),
+            )
             .order_by(ProjectRole.project_id, Member.id)
         ):
-            managers[project_id].append(user)
+            people[project_id, role].append(user)
         rows = session.execute(
             sa.select(
                 Project.id, Project.key, Project.name, Project.currency, Project.calendar
@@ -709,7 +718,8 @@ class _Tick:
                 task_rules=tuple(rule for rule in rules if rule.scope is Scope.TASK),
                 project_rules=tuple(rule for rule in rules if rule.scope is Scope.PROJECT),
                 channel=channels.get(row.id),
-                managers=tuple(managers.get(row.id, ())),
+                managers=tuple(people.get((row.id, Role.MANAGER), ())),
+                leads=tuple(people.get((row.id, Role.LEAD), ())),
             )
 
     def _calendar(self, key: str, written: Mapping[str, Any] | None) -> Calendar:
@@ -809,6 +819,11 @@ class _Tick:
         for item, notification, notice, messages in composed:
             if not messages:
                 result.unrouted += 1
+                if self.keep:
+                    result.untold.append(
+                        f"{item.rule.id} on {notice.subject}, step {notification.step}: "
+                        f"{notification.target}"
+                    )
                 log.warning(
                     "nobody to notify for %s on %s (step %d: %s)",
                     item.rule.id,
@@ -868,6 +883,7 @@ class _Tick:
                 assignee=task.facts.assignee_user_id if task else None,
                 crew_lead=task.facts.crew_lead_user_id if task else None,
                 managers=project.managers,
+                leads=project.leads,
             ),
         )
 

@@ -118,3 +118,27 @@ def test_tick_refuses_an_invalid_rules_file(tmp_path):
     assert result.returncode == 2
     assert "the rules file is invalid" in result.stderr
     assert not (tmp_path / "siteloop.db").exists()
+
+
+def test_it_says_in_rules_check_when_a_step_would_tell_nobody(tmp_path):
+    url = f"sqlite:///{tmp_path / 'siteloop.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    month_ago = datetime.now(UTC) - timedelta(days=30)
+    site = Site(make_session_factory(engine), rulebook(), since=month_ago)
+    site.add_task(now=month_ago, crew_id=None)  # no crew, and the project has no leads
+    engine.dispose()
+    rules = tmp_path / "rules.yml"
+    rules.write_text(
+        "calendar: {timezone: UTC}\n"
+        "rules:\n"
+        "  - id: stalled\n"
+        "    when: {status: [in_progress], no_update_for: 8h}\n"
+        "    escalate: [{after: 0m, notify: crew_lead, via: dm}]\n"
+    )
+    env = environment(tmp_path, DATABASE_URL=url, COLUMNS="160")
+
+    result = run_siteloop("rules", "check", str(rules), env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "Would tell nobody: stalled on TWR-1, step 0: crew_lead" in result.stdout
