@@ -4,8 +4,9 @@
 outbox kind (see `bot.delivery.dispatcher` for the steps' order):
 
 - alert messages (follow-ups, escalations): before sending, an escalation gets its history and
-  the thread's link (`alert_delivery.add_history`); once sent, the payload people saw is kept
-  (`alert_delivery.keep_payload`), so a button press edits from it;
+  the thread's link (`alert_delivery.add_history`); once sent, the payload people saw is kept,
+  so a button press edits from it, and an escalation acknowledged while on its way says so
+  (`alert_actions.escalation_delivered`);
 - a task's card: once sent, it becomes the task's thread and the messages waiting for that
   thread go into it (`assignment.card_delivered`); if it is given up on, they go to the
   channel instead (`assignment.card_failed`);
@@ -25,7 +26,7 @@ from slack_sdk import WebClient
 
 from bot.delivery.dispatcher import Dispatcher, make_client
 from bot.runtime import Runtime
-from bot.services import alert_delivery, assignment, cards
+from bot.services import alert_actions, alert_delivery, assignment, cards
 from storage.alerts import NOTIFICATION_KINDS
 
 
@@ -54,7 +55,7 @@ def delivery_steps() -> dict[str, Any]:
     return {
         "before_send": dict.fromkeys(NOTIFICATION_KINDS, alert_delivery.add_history),
         "after_sent": {
-            **dict.fromkeys(NOTIFICATION_KINDS, alert_delivery.keep_payload),
+            **dict.fromkeys(NOTIFICATION_KINDS, alert_actions.escalation_delivered),
             cards.CARD: assignment.card_delivered,
             cards.CARD_UPDATE: assignment.card_edited,
         },

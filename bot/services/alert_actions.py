@@ -40,6 +40,7 @@ from bot.blocks import alert_messages, task_card
 from bot.blocks.alert_messages import SNOOZE_1H, SNOOZE_4H
 from bot.replies import UserError
 from bot.services import task_actions, tasks
+from bot.services.alert_delivery import keep_payload
 from bot.services.request import Request, Where
 from bot.services.task_actions import Click
 from rules.calendar import Calendar
@@ -120,7 +121,7 @@ def press(
     if click.action_id == alert_messages.ACK:
         if not alerts.acknowledge(session, alert, actor, now):
             raise UserError(_already_acknowledged(alert, zone))
-        said = f":white_check_mark: Acknowledged by {who} at {_at(now, now, zone)}."
+        said = _acknowledged(who, now, zone)
         keep = False
     elif click.action_id == alert_messages.SNOOZE:
         until = _snooze_until(click.value, project, now, rules_path)
@@ -270,6 +271,26 @@ def _reassign(
     alerts.close(session, alert, now)
     at = _at(now, now, ZoneInfo(task.project.timezone))
     return f":arrows_counterclockwise: Reassigned to <@{person}> by {display_name(actor)} at {at}."
+
+
+def escalation_delivered(session: Session, job, channel: str, ts: str, now: datetime) -> None:
+    """After-sent step for alert messages: keep the payload as sent; and if the alert was
+    acknowledged while this escalation was on its way (a press on it before its delivery was
+    recorded), show that on it too, as on the alert's other escalations."""
+    keep_payload(session, job, channel, ts, now)
+    message = session.get(OutboxMessage, job.id)
+    alert = session.get(Alert, message.alert_id) if message and message.alert_id else None
+    blocks = (message.payload.get("args") or {}).get("blocks") or [] if message else []
+    if alert is None or alert.acknowledged_at is None or not alert_messages.is_escalation(blocks):
+        return
+    project = session.get(Project, alert.project_id)
+    who = display_name(alert.acknowledged_by) if alert.acknowledged_by else "someone"
+    said = _acknowledged(who, alert.acknowledged_at, ZoneInfo(project.timezone))
+    show_outcome(session, alert, said, now, keep_buttons=False)
+
+
+def _acknowledged(who: str, at: datetime, zone: ZoneInfo) -> str:
+    return f":white_check_mark: Acknowledged by {who} at {_at(at, at, zone)}."
 
 
 def _at(moment: datetime, now: datetime, zone: ZoneInfo) -> str:

@@ -45,6 +45,10 @@ def test_it_counts_an_acknowledgement_pressed_while_the_dm_is_being_delivered(si
     assert [p.body["text"] for p in slack.response_posts if p.user == "U0BOB"] == []  # no refusal
     [alert] = alerts(site)
     assert alert.acknowledged_at == site_time(2, 13, 30)
+    [dm] = slack.dms("U0BOB")
+    assert (
+        "Acknowledged by Bob Nguyen at 13:30." in dm.rendered and "[Acknowledge]" not in dm.rendered
+    )
     site.clock.set(site_time(3, 17))
     site.tick()
     deliver(site, dispatcher)
