@@ -12,7 +12,7 @@ has it, its (channel, ts) is the task's thread. Afterwards `refresh_card` edits 
 - The dedupe key names the task, the delivered card the edit follows and the new content
   (`card:<task>:<after outbox id>:<digest>`), so the same edit is never queued twice.
 - Deliveries can land out of order (a retried edit after a newer one). After every card
-  message is sent, the dispatcher's after-sent hook calls `refresh_card` again, so the card
+  message is sent, the dispatcher's after-sent step calls `refresh_card` again, so the card
   converges on the task's state whatever the order.
 """
 
