@@ -40,6 +40,7 @@ class Report:
     slack_channel: str | None = None
     slack_ts: str | None = None
     slack_thread_ts: str | None = None
+    message_version: str | None = None  # a report read from a message's text: which version
     alert_id: int | None = None
 
 
@@ -113,6 +114,13 @@ def revise_update(session: Session, update: Update, report: Report, now: datetim
         task = session.get(Task, update.task_id)
         _store_state(task, _replayed(session, task), now)
     return update
+
+
+def retract_report(session: Session, update: Update, version: str, now: datetime) -> bool:
+    """Retract a report that its message's `version` no longer makes (an edit or a deletion);
+    return False if it already was retracted."""
+    update.message_version = version
+    return retract_update(session, update, now)
 
 
 def retract_update(session: Session, update: Update, now: datetime) -> bool:
@@ -213,11 +221,20 @@ def _store_state(task: Task, state: TaskState, now: datetime) -> None:
 
 
 def updates_of_message(session: Session, channel: str, ts: str) -> list[Update]:
-    """Return every update captured from one Slack message (retracted ones too), oldest first."""
-    return list(
-        session.scalars(
-            sa.select(Update)
-            .where(Update.slack_channel == channel, Update.slack_ts == ts)
-            .order_by(Update.id)
-        )
+    """Return every update captured on one Slack message (retracted ones too), oldest first."""
+    return list(session.scalars(_of_message(channel, ts)))
+
+
+def reports_of_message(session: Session, channel: str, ts: str) -> list[Update]:
+    """Return the reports read from one Slack message's own text (retracted ones too), oldest
+    first — not the reactions or button clicks on it, which its edits never revise."""
+    reading = Update.source.in_((UpdateSource.MESSAGE, UpdateSource.THREAD_REPLY))
+    return list(session.scalars(_of_message(channel, ts).where(reading)))
+
+
+def _of_message(channel: str, ts: str) -> sa.Select:
+    return (
+        sa.select(Update)
+        .where(Update.slack_channel == channel, Update.slack_ts == ts)
+        .order_by(Update.id)
     )

@@ -3,7 +3,7 @@
 Bots never report — neither siteloop (Bolt drops its own events) nor other apps — and message
 subtypes that are not a person writing (joins, topic changes…) are left alone. The work runs
 before Slack gets its 200, so a failure means a retry, and retries are harmless: every update
-is keyed by the message's channel and ts.
+is keyed by the message's channel and ts, and an edit counts only if newer than what is stored.
 """
 
 from datetime import UTC, datetime
@@ -27,7 +27,7 @@ def handle(*, event, client, runtime: Runtime, **_) -> None:
     elif subtype == "message_deleted":
         with session_scope(runtime.sessions) as session:
             channel_posts.retract(
-                session, event["channel"], event["deleted_ts"], runtime.clock.now()
+                session, event["channel"], event["deleted_ts"], event["ts"], runtime.clock.now()
             )
     elif subtype in PEOPLE_WRITING and not event.get("bot_id") and event.get("user"):
         _posted(event, client, runtime)

@@ -7,12 +7,16 @@
   "ok", "on it" or 👍 acknowledge the task.
 - The bot confirms a capture with a 📝 reaction on the post, and privately tells the author
   what it could not use. Both go through the outbox, so nothing here waits on Slack.
-- An edit revises the updates it made (the old text is kept as a revision); a deletion retracts
-  them; the task is re-folded from what remains.
+- An edit revises the reports read from the post's text (the old text is kept as a revision);
+  a deletion retracts them; the task is re-folded from what remains. Reactions and clicks on the
+  post are facts of their own and stay. Only the author's edits count, in the order Slack dates
+  them (`edited.ts`): an older edit arriving late, or any edit arriving after the deletion,
+  changes nothing.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -21,10 +25,16 @@ from bot.services import reports, task_actions
 from rules.grammar import ParsedReport, ReportContext, parse_report
 from rules.vocabulary import UpdateKind, UpdateSource
 from storage import projects
-from storage.models import Member, Task
+from storage.models import Member, Task, Update
 from storage.outbox import enqueue
 from storage.tasks import project_keys, task_of_thread
-from storage.updates import record_update, retract_update, revise_update, updates_of_message
+from storage.updates import (
+    record_update,
+    reports_of_message,
+    retract_report,
+    revise_update,
+    updates_of_message,
+)
 
 CAPTURED_REACTION = "memo"
 
@@ -39,7 +49,7 @@ class Post:
     text: str
     thread_ts: str | None = None
     is_direct_message: bool = False
-    version: str = ""  # the edit's ts for an edited post: one private note per version
+    version: str = ""  # the post's ts, or its edit's: orders edits, one private note each
 
     @property
     def is_reply(self) -> bool:
@@ -100,8 +110,10 @@ def capture(
 
 
 def revise(session: Session, actor: Member, post: Post, now: datetime) -> None:
-    """Bring the updates captured from an edited post in line with its new text."""
-    previous = updates_of_message(session, post.channel, post.ts)
+    """Bring the reports read from an edited post in line with its new text."""
+    previous = reports_of_message(session, post.channel, post.ts)
+    if previous and not _revisable_by(previous, actor, post):
+        return
     thread_task = _thread_task(session, post)
     # An edited acknowledgement ("ok" → "ok!") is read as it was first read.
     acknowledging = any(update.kind == UpdateKind.ACK for update in previous)
@@ -130,14 +142,26 @@ def revise(session: Session, actor: Member, post: Post, now: datetime) -> None:
         else:
             record_update(session, task.project, task, report, now)
     for update in by_task.values():
-        retract_update(session, update, now)
+        retract_report(session, update, post.version, now)
 
 
-def retract(session: Session, channel: str, ts: str, now: datetime) -> int:
-    """Retract every update captured from a deleted post; return how many were live."""
+def retract(session: Session, channel: str, ts: str, deleted_ts: str, now: datetime) -> int:
+    """Retract the reports read from a deleted post; return how many were live.
+
+    The deletion (`deleted_ts`, when it happened) becomes their latest version, so that no edit
+    of the post, retried or late, brings them back.
+    """
     return sum(
-        retract_update(session, update, now) for update in updates_of_message(session, channel, ts)
+        retract_report(session, update, deleted_ts, now)
+        for update in reports_of_message(session, channel, ts)
     )
+
+
+def _revisable_by(reports: list[Update], actor: Member, post: Post) -> bool:
+    """Return whether an edit may change the reports read from its post: it is by their author,
+    and newer than the version they stand for (Slack may deliver edits late, out of order)."""
+    seen = max(Decimal(update.message_version) for update in reports)
+    return all(update.member_id == actor.id for update in reports) and Decimal(post.version) > seen
 
 
 def _thread_task(session: Session, post: Post) -> Task | None:
@@ -202,7 +226,13 @@ def _record(session, actor, post, parsed, tasks, occurred_at, now) -> None:
 def _origin(post: Post, occurred_at: datetime) -> reports.Origin:
     source = UpdateSource.THREAD_REPLY if post.is_reply else UpdateSource.MESSAGE
     return reports.Origin(
-        source, post.channel, occurred_at, post.key, slack_ts=post.ts, thread_ts=post.thread_ts
+        source,
+        post.channel,
+        occurred_at,
+        post.key,
+        slack_ts=post.ts,
+        thread_ts=post.thread_ts,
+        message_version=post.version,
     )
 
 

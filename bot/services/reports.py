@@ -37,6 +37,7 @@ class Origin:
     idempotency_key: str  # per delivery; one update per task gets `key:TASK` appended
     slack_ts: str | None = None
     thread_ts: str | None = None
+    message_version: str | None = None  # a post's: its ts, or its edit's
 
 
 def parse_in_channel(
@@ -146,4 +147,5 @@ def report_for(parsed: ParsedReport, actor: Member, origin: Origin, task: Task) 
         slack_channel=origin.channel_id,
         slack_ts=origin.slack_ts,
         slack_thread_ts=origin.thread_ts,
+        message_version=origin.message_version,
     )

@@ -142,6 +142,10 @@ class Update(Base):
     # Slack's event_id, or "channel:ts", or a hash of the content for other sources.
     idempotency_key: Mapped[str] = mapped_column(sa.String(255))
     revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    # For a report read from a message's text: the ts of the message version it stands for —
+    # the post's, its latest edit's (`edited.ts`), or the deletion's. Slack may deliver edits
+    # out of order or again after the deletion; only a newer version may change the report.
+    message_version: Mapped[str | None] = mapped_column(SlackTs)
     retracted_at: Mapped[datetime | None] = mapped_column(Instant)
     # The alert this update answers (a reply to a follow-up).
     alert_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alerts.id", ondelete="SET NULL"))

@@ -79,7 +79,7 @@ def test_it_creates_the_schema_in_an_empty_sqlite_file(tmp_path):
 
     engine = make_engine(f"sqlite:///{path}")
     try:
-        assert current_revision(engine) == head_revision() == "0002"
+        assert current_revision(engine) == head_revision() == "0003"
         assert set(sa.inspect(engine).get_table_names()) == set(Base.metadata.tables) | {
             "alembic_version"
         }
@@ -98,6 +98,38 @@ def test_a_database_of_the_first_release_upgrades_in_place(empty_engine):
     assert schema_differences(empty_engine, Base.metadata) == []
     with empty_engine.connect() as connection:
         assert connection.scalar(sa.text("SELECT slack_user_id FROM members")) == "U0ANN"
+
+
+def test_it_dates_the_reports_read_from_posts_before_the_upgrade_by_their_post(empty_engine):
+    upgrade(empty_engine, "0002")
+    with empty_engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO projects (id, key, name, timezone, created_at)"
+                " VALUES (1, 'TWR', 'Tower A', 'UTC', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO updates (project_id, occurred_at, recorded_at, source, kind,"
+                " idempotency_key, slack_channel, slack_ts) VALUES"
+                " (1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'message', 'progress', 'post',"
+                "  'C0TOWER', '1764550800.000100'),"
+                " (1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'reaction', 'ack', 'reaction',"
+                "  'C0TOWER', '1764550800.000100')"
+            )
+        )
+
+    upgrade(empty_engine)
+
+    with empty_engine.connect() as connection:
+        versions = connection.execute(
+            sa.text("SELECT source, message_version FROM updates ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in versions] == [
+        ("message", "1764550800.000100"),
+        ("reaction", None),
+    ]
 
 
 def test_it_does_nothing_when_upgraded_twice(engine):
