@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from bot.blocks.alert_facts import alert_numbers, in_hours, number
 from bot.blocks.alert_messages import AlertMessage, Style
-from bot.blocks.task_card import mrkdwn
 from rules.alerts import NotificationKind
 from rules.grammar_numbers import format_money
 from rules.rule import Audience, Clock
+from rules.slack_text import mrkdwn
 from storage.tick import Notice
 
 _OPENERS = {
@@ -82,8 +82,8 @@ def alert_message(
 def _headline(notice: Notice, *, bold: bool = False) -> str:
     """Return what is wrong, in one sentence: "TWR-42 Pour slab L3 has had no update for …".
 
-    Readers other than the assignee are told who has the task. `bold` writes the subject
-    in mrkdwn bold (escaped), for blocks.
+    Readers other than the assignee are told who has the task. The subject is escaped;
+    `bold` writes it in mrkdwn bold, for blocks.
     """
     task = notice.task
     if task is None:
@@ -97,8 +97,9 @@ def _headline(notice: Notice, *, bold: bool = False) -> str:
         if notice.notification.target != Audience.ASSIGNEE:
             assignee = task.assignee_user_id
             who = f" (assigned to <@{assignee}>)" if assignee else " (nobody is assigned)"
+    subject = mrkdwn(subject)
     if bold:
-        subject = f"*{mrkdwn(subject)}*"
+        subject = f"*{subject}*"
     return f"{subject}{who} {problem}."
 
 

@@ -38,6 +38,7 @@ from rules.grammar_status import (
 )
 from rules.grammar_summary import TaskSnapshot, explain_problems, summarise
 from rules.grammar_values import VALUE_READERS, Found
+from rules.slack_text import plain
 from rules.task_refs import TaskRef, mask_slack_escapes, scan_task_refs
 from rules.vocabulary import UpdateKind
 
@@ -132,7 +133,7 @@ def parse_report(
 
     Args:
         text: the text as Slack delivers it (escaped: `<@U123|bob>`, `&amp;`), without the
-            command name.
+            command name; the note and reason come back as the person meant them.
         project_key: the project of the channel it was typed in, if any: then `#42` (and, in a
             command, a leading `42`) name a task of this project.
         context: where it was typed (`ReportContext`).
@@ -383,13 +384,12 @@ class _Reading:
             )
 
     def note(self) -> str:
-        """Return the text without what was taken out of it, tidied."""
+        """Return the text without what was taken out of it, as the person meant it, tidied."""
         keep = [True] * len(self.text)
         for start, end in self.removed:
             keep[start:end] = [False] * (end - start)
-        return tidy(
-            "".join(char if kept else " " for char, kept in zip(self.text, keep, strict=True))
-        )
+        rest = "".join(char if kept else " " for char, kept in zip(self.text, keep, strict=True))
+        return tidy(plain(rest))
 
 
 def tidy(text: str) -> str:

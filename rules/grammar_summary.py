@@ -3,8 +3,9 @@
     TWR-42 Pour slab L3 · 35% → 60% · +12 m³ · "formwork done"
     Not recorded: two costs ($1,500 and $2,000): recorded neither — send one
 
-The answer is Slack text: the task title is escaped here (`&`, `<`, `>`); the note and the
-ignored parts are shown as Slack delivered them (already escaped).
+The answer is Slack text, escaped here (`rules.slack_text`): the title and the note are stored
+as the person meant them; the ignored parts and problems quote what Slack delivered, so they
+are read as the person meant them first — a quoted `<!channel>` then shows as `@channel`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rules.grammar_numbers import format_money, format_number
 from rules.grammar_status import StatusIntent
+from rules.slack_text import mrkdwn, plain
 
 if TYPE_CHECKING:  # rules.grammar re-exports this module's functions
     from rules.grammar import ParsedReport
@@ -49,7 +51,7 @@ def summarise(before: TaskSnapshot, after: TaskSnapshot, parsed: ParsedReport) -
         after: the task after it (its key and title are the ones shown).
         parsed: the report, as `parse_report` read it.
     """
-    parts = [f"{after.key} {_escape(_cut(after.title, _TITLE_MAX))}"]
+    parts = [f"{after.key} {mrkdwn(_cut(after.title, _TITLE_MAX))}"]
     if parsed.percent is not None or before.percent != after.percent:
         parts.append(_percent_change(before.percent, after.percent))
     parts.extend(_status(parsed))
@@ -62,17 +64,24 @@ def summarise(before: TaskSnapshot, after: TaskSnapshot, parsed: ParsedReport) -
     if parsed.hours is not None:
         parts.append(f"{format_number(parsed.hours)} h")
     if parsed.note and parsed.status is not StatusIntent.BLOCKED:
-        parts.append(f'"{_cut(parsed.note, _NOTE_MAX)}"')
-    return "\n".join([" · ".join(parts), *(f"Not recorded: {item}" for item in parsed.ignored)])
+        parts.append(f'"{mrkdwn(_cut(parsed.note, _NOTE_MAX))}"')
+    ignored = (f"Not recorded: {_quoted(item)}" for item in parsed.ignored)
+    return "\n".join([" · ".join(parts), *ignored])
 
 
 def explain_problems(parsed: ParsedReport) -> str:
     """Return why nothing was recorded for `parsed`, one problem per line ("" if it is fine)."""
     if not parsed.problems:
         return ""
-    if len(parsed.problems) == 1:
-        return f"Nothing recorded: {parsed.problems[0]}"
-    return "\n".join(["Nothing recorded:", *(f"• {problem}" for problem in parsed.problems)])
+    problems = [_quoted(problem) for problem in parsed.problems]
+    if len(problems) == 1:
+        return f"Nothing recorded: {problems[0]}"
+    return "\n".join(["Nothing recorded:", *(f"• {problem}" for problem in problems)])
+
+
+def _quoted(explanation: str) -> str:
+    """Return an explanation quoting Slack's text as the person meant it, escaped once."""
+    return mrkdwn(plain(explanation))
 
 
 def _percent_change(before: Decimal | None, after: Decimal | None) -> str:
@@ -95,7 +104,8 @@ def _status(parsed: ParsedReport) -> list[str]:
     if parsed.status is None:
         return []
     if parsed.status is StatusIntent.BLOCKED:
-        reason = f': "{_cut(parsed.reason, _NOTE_MAX)}"' if parsed.reason else " (no reason given)"
+        said = parsed.reason
+        reason = f': "{mrkdwn(_cut(said, _NOTE_MAX))}"' if said else " (no reason given)"
         return [f"blocked{reason}"]
     return [_STATUS_SHOWN[parsed.status]]
 
@@ -111,8 +121,3 @@ def _quantity(parsed: ParsedReport, task_unit: str | None) -> str:
 def _cut(text: str, limit: int) -> str:
     """Return `text`, shortened to `limit` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _escape(text: str) -> str:
-    """Return `text` escaped for Slack's message format."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

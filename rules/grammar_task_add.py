@@ -27,6 +27,7 @@ from rules.grammar_numbers import (
     parse_amount,
     parse_quantity,
 )
+from rules.slack_text import plain
 from rules.task_refs import mask_slack_escapes
 
 MAX_TEXT = 4000
@@ -179,10 +180,10 @@ class _Reading:
         """Take the mentions out; return the assignee's user id and name, if one was named."""
         mentions = list(_MENTION.finditer(self.text))
         self.removed.extend(mention.span() for mention in mentions)
-        for plain in _PLAIN_MENTION.finditer(self.masked):
-            if not _inside(plain.start(), self.removed):
+        for typed in _PLAIN_MENTION.finditer(self.masked):
+            if not _inside(typed.start(), self.removed):
                 self.problems.append(
-                    f"@{plain.group('name')}: I don't know who that is — pick the person from "
+                    f"@{typed.group('name')}: I don't know who that is — pick the person from "
                     "Slack's @ list"
                 )
         people = list(dict.fromkeys(mention.group("id") for mention in mentions))
@@ -194,11 +195,11 @@ class _Reading:
         return mentions[0].group("id"), mentions[0].group("name") or None
 
     def title(self) -> str:
-        """Return the text left once options and mentions are out, tidied."""
+        """Return the text left once options and mentions are out, as the person meant it."""
         kept = list(self.text)
         for start, end in self.removed:
             kept[start:end] = " " * (end - start)
-        return " ".join("".join(kept).split()).strip(" ,;:-–—|")
+        return " ".join(plain("".join(kept)).split()).strip(" ,;:-–—|")
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -207,7 +208,10 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
 
 def _values(options: dict[str, str], today: date, problems: list[str]) -> dict[str, object]:
     """Return the typed values of the options; record what cannot be read."""
-    values: dict[str, object] = {"crew": options.get("crew"), "location": options.get("at")}
+    values: dict[str, object] = {
+        key: plain(options[option]) if option in options else None
+        for key, option in (("crew", "crew"), ("location", "at"))
+    }
     for key in ("start", "due"):
         values[key] = None
         if key in options:

@@ -17,7 +17,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.task_card import HEADER_LIMIT, SECTION_LIMIT, clip, describe_wait, mrkdwn
+from bot.blocks.task_card import HEADER_LIMIT, SECTION_LIMIT, clip, describe_wait
+from rules.slack_text import mrkdwn
 from storage.loop_metrics import LoopReport, Spread
 
 RULE_COLUMNS = ("opened", "acknowledged", "answered", "resolved")
@@ -33,7 +34,7 @@ def scope(project_name: str, since: date | None, alerts: int) -> str:
     """Return which alerts the report covers: "Tower A · 12 alerts opened since Tue 01 Dec"."""
     when = f" opened since {since:%a %d %b %Y}" if since else ""
     noun = "alert" if alerts == 1 else "alerts"
-    return f"{project_name} · {alerts} {noun}{when} · wall-clock times"
+    return f"{mrkdwn(project_name)} · {alerts} {noun}{when} · wall-clock times"
 
 
 def stage_text(spread: Spread) -> str:
@@ -74,9 +75,7 @@ def report_blocks(
     """Return the report's blocks: the stages as fields, the rules, how the alerts ended."""
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"Loop metrics · {project_key}", HEADER_LIMIT)),
-        ContextBlock(
-            elements=[MarkdownTextObject(text=mrkdwn(scope(project_name, since, report.alerts)))]
-        ),
+        ContextBlock(elements=[MarkdownTextObject(text=scope(project_name, since, report.alerts))]),
     ]
     if not report.alerts:
         blocks.append(SectionBlock(text="No alerts yet: nothing to measure."))

@@ -16,8 +16,6 @@ Buttons carry the task id as their value; which ones show depends on the status:
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -33,6 +31,7 @@ from slack_sdk.models.blocks import (
 )
 
 from rules.grammar_numbers import format_money, format_number
+from rules.slack_text import mrkdwn
 from rules.vocabulary import TaskStatus
 
 # Action ids of the card's buttons (namespaced: other surfaces have their own).
@@ -68,14 +67,13 @@ _LABELS = {
 }
 _STYLES = {ACK: "primary", DONE: "primary"}
 _NOT_STARTED = (TaskStatus.PLANNED, TaskStatus.ASSIGNED, TaskStatus.ACKNOWLEDGED)
-_BARE_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
 
 
 @dataclass(frozen=True)
 class CardFacts:
     """What an assignment card shows about one task.
 
-    Text fields are as stored: titles typed in Slack keep Slack's `&amp;`/`&lt;` escapes.
+    Text fields are as stored, as people meant them; the card escapes them (`mrkdwn`).
     `assignee` is a Slack user id; `acknowledged_by` a display name, with the time from
     assignment to acknowledgement in `acknowledged_after`.
     """
@@ -109,13 +107,13 @@ class CardFacts:
 def card_text(facts: CardFacts) -> str:
     """Return the card as one line of plain text (the notification and fallback text)."""
     who = f" — assigned to <@{facts.assignee}>" if facts.assignee else ""
-    line = f"{facts.key} {facts.title}{who}. {status_line(facts)}"
+    line = f"{facts.key} {mrkdwn(facts.title)}{who}. {status_line(facts)}"
     return clip(line, TEXT_LIMIT)
 
 
 def card_blocks(facts: CardFacts) -> list[Block]:
     """Return the card's blocks: header, who and what next, the facts, and the buttons."""
-    heading = f"{facts.key} {html.unescape(facts.title)}"
+    heading = f"{facts.key} {facts.title}"  # plain text: shown as it is
     blocks: list[Block] = [
         HeaderBlock(text=clip(heading, HEADER_LIMIT)),
         SectionBlock(text=MarkdownTextObject(text=clip(_lead(facts, heading), SECTION_LIMIT))),
@@ -231,11 +229,6 @@ def describe_wait(wait: timedelta) -> str:
         return f"{hours} h" + (f" {minutes} min" if minutes else "")
     days, hours = divmod(hours, 24)
     return f"{days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
-
-
-def mrkdwn(text: str) -> str:
-    """Return `text` safe in Slack's mrkdwn: `<`, `>` and bare `&` escaped (entities kept)."""
-    return _BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:

@@ -19,7 +19,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.task_card import clip, mrkdwn
+from bot.blocks.task_card import clip
+from rules.slack_text import mrkdwn
 
 UPDATE_MODAL = "task_update_modal"
 BLOCKED_MODAL = "task_blocked_modal"

@@ -30,6 +30,7 @@ from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObjec
 from sqlalchemy.orm import Session
 
 from bot.logs import fields
+from rules.slack_text import mrkdwn
 from rules.vocabulary import OutboxState, Role
 from storage import outbox, projects
 from storage.models import Channel, Member, OutboxMessage, Project
@@ -231,7 +232,7 @@ def build_summary(
         *(SectionBlock(text=MarkdownTextObject(text=line[:3000])) for line in lines),
         ContextBlock(elements=[MarkdownTextObject(text=footer)]),
     ]
-    text = "\n".join([title, *lines, footer])
+    text = "\n".join([mrkdwn(title), *lines, footer])  # the header above is plain text
     return Summary(text=text[:3500], blocks=[block.to_dict() for block in blocks])
 
 

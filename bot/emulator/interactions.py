@@ -13,6 +13,8 @@ from bot.emulator.models import Channel, User
 MENTION = re.compile(r"(?<![\w<|@])@([\w][\w.\-]*)")
 CHANNEL_REF = re.compile(r"(?<![\w<|&])#([\w][\w\-]*)")
 USER_TOKEN = re.compile(r"<@([A-Z0-9_]+)(?:\|[^>]*)?>")
+# Typed `@channel`, `@here`, `@everyone` reach apps as Slack's broadcast commands.
+BROADCAST = re.compile(r"(?<![\w<|@])@(channel|here|everyone)\b")
 
 # What each kind of element puts in `state.values` / `actions[]`, by its selection key.
 SELECTION_KEYS = {
@@ -63,7 +65,8 @@ def _lookup(name: str, known: dict[str, Any]) -> tuple[str, Any] | None:
 
 def command_text(text: str, users: list[User], channels: list[Channel], should_escape: bool) -> str:
     """Return slash command text as Slack delivers it: entities escaped, and with
-    `should_escape` known `@name`s as `<@U…|name>` and `#channel`s as `<#C…|name>`."""
+    `should_escape` known `@name`s as `<@U…|name>`, `#channel`s as `<#C…|name>` and
+    `@channel`/`@here`/`@everyone` as `<!channel>`/`<!here>`/`<!everyone>`."""
     text = escape_entities(text)
     if not should_escape:
         return text
@@ -84,11 +87,12 @@ def command_text(text: str, users: list[User], channels: list[Channel], should_e
         name, room = found
         return f"<#{room.id}|{name}>" + match.group(1)[len(name) :]
 
-    return CHANNEL_REF.sub(channel, MENTION.sub(user, text))
+    return CHANNEL_REF.sub(channel, MENTION.sub(user, BROADCAST.sub(r"<!\1>", text)))
 
 
 def typed_message_text(text: str, users: list[User]) -> str:
-    """Return a typed message as Slack stores it: `@name` picked from the list becomes `<@U…>`."""
+    """Return a typed message as Slack stores it: `@name` picked from the list becomes `<@U…>`,
+    `@channel`/`@here`/`@everyone` become `<!channel>`/`<!here>`/`<!everyone>`."""
     by_name = {u.name: u for u in users}
 
     def user(match: re.Match[str]) -> str:
@@ -98,7 +102,7 @@ def typed_message_text(text: str, users: list[User]) -> str:
         name, person = found
         return f"<@{person.id}>" + match.group(1)[len(name) :]
 
-    return MENTION.sub(user, text)
+    return MENTION.sub(user, BROADCAST.sub(r"<!\1>", text))
 
 
 def rich_text_blocks(text: str) -> list[dict[str, Any]]:

@@ -8,8 +8,8 @@ Slack has had its acknowledgement already (the command is stored in the inbox fi
 `bot.inbox`); what the listener acknowledges here is posted to the command's `response_url`.
 """
 
-import html
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,6 +21,7 @@ from bot.replies import Answer, UserError
 from bot.runtime import Runtime
 from bot.services.request import Request, Where
 from rules.task_refs import extract_mentions
+from rules.slack_text import plain
 from storage.db import session_scope
 
 log = logging.getLogger("command")
@@ -76,10 +77,11 @@ def build_request(session: Session, command: dict, args: list[str], now: datetim
     )
 
 
+# A word, with Slack's control sequences (`<http://x|click here>`) kept whole.
+_WORD = re.compile(r"(?:<[^<>]*>|[^\s<>])+")
+
+
 def command_words(command: dict) -> list[str]:
-    """Return the command's text as words, with Slack's &amp; &lt; &gt; escapes undone
-    (mentions like `<@U1|ann>` are kept whole)."""
-    return [
-        html.unescape(word) if not word.startswith("<") else word
-        for word in (command.get("text") or "").split()
-    ]
+    """Return the command's words as the person meant them (`rules.slack_text.plain`), with
+    mentions like `<@U1|ann>` kept, for the commands that name people."""
+    return [plain(word, keep_mentions=True) for word in _WORD.findall(command.get("text") or "")]

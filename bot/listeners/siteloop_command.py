@@ -6,6 +6,7 @@ from bot.blocks.help import help_blocks, help_text
 from bot.listeners.command_runner import answer_command, build_request, command_words
 from bot.replies import Answer
 from bot.services import loop_report, project_admin
+from rules.slack_text import mrkdwn
 
 SUBCOMMANDS = {
     "setup": project_admin.setup,
@@ -25,7 +26,8 @@ def handle(*, ack, command, client, runtime, **_) -> None:
         return
     service = SUBCOMMANDS.get(subcommand)
     if service is None:
-        note = f"I don't know `/siteloop {' '.join(words)[:60]}`. Here is what you can type:"
+        typed = mrkdwn(" ".join(words)[:60])
+        note = f"I don't know `/siteloop {typed}`. Here is what you can type:"
         ack(
             text=f"{note}\n{help_text()}",
             blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": note}}, *help_blocks()],

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.replies import Answer, UserError
 from bot.services.request import Request, require_known_people
+from rules.slack_text import mrkdwn
 from rules.task_refs import extract_mentions
 from rules.vocabulary import Role
 from storage import projects
@@ -36,7 +37,9 @@ def setup(request: Request) -> Answer:
     request.require_unlinked_channel()
     taken = projects.find_project(request.session, key)
     if taken is not None:
-        raise UserError(f"The key {key} is already used by {taken.name}. Choose another key.")
+        raise UserError(
+            f"The key {key} is already used by {mrkdwn(taken.name)}. Choose another key."
+        )
     project = projects.create_project(
         request.session,
         key=key,
@@ -47,8 +50,8 @@ def setup(request: Request) -> Answer:
     )
     request.link_here(project)
     return Answer(
-        f"*{project.name}* ({project.key}) is set up in this channel, on {project.timezone} "
-        "time. You are its manager.\n"
+        f"*{mrkdwn(project.name)}* ({project.key}) is set up in this channel, "
+        f"on {project.timezone} time. You are its manager.\n"
         "Next: `/siteloop role @person lead` to name crew leads, `/siteloop crew Concrete @lead` "
         f"to form crews, and `/siteloop link {project.key}` in the project's other channels."
     )
@@ -68,7 +71,7 @@ def link(request: Request) -> Answer:
     _require_manager(request.session, project, request.actor)
     request.require_unlinked_channel()
     request.link_here(project)
-    return Answer(f"This channel is now linked to *{project.name}* ({project.key}).")
+    return Answer(f"This channel is now linked to *{mrkdwn(project.name)}* ({project.key}).")
 
 
 def role(request: Request) -> Answer:
@@ -106,8 +109,8 @@ def crew(request: Request) -> Answer:
         return _add_to_crew(session, project, existing, name, mentioned)
     if existing is not None:
         raise UserError(
-            f"{project.key} already has a crew {existing.name}. "
-            f"Add people with `/siteloop crew {existing.name} add @person`."
+            f"{project.key} already has a crew {mrkdwn(existing.name)}. "
+            f"Add people with `/siteloop crew {mrkdwn(existing.name)} add @person`."
         )
     if len(mentioned) != 1:
         raise UserError(CREW_USAGE)
@@ -115,7 +118,7 @@ def crew(request: Request) -> Answer:
     if projects.role_of(session, project, lead) in (None, Role.CREW):
         projects.set_role(session, project, lead, Role.LEAD)
     new = projects.create_crew(session, project, name=name[:255], lead=lead)
-    return Answer(f"The {new.name} crew is formed, led by {display_name(lead)}.")
+    return Answer(f"The {mrkdwn(new.name)} crew is formed, led by {mrkdwn(display_name(lead))}.")
 
 
 def _add_to_crew(
@@ -123,7 +126,8 @@ def _add_to_crew(
 ) -> Answer:
     if crew is None:
         raise UserError(
-            f"{project.key} has no crew {name}. Form it first: `/siteloop crew {name} @lead`."
+            f"{project.key} has no crew {mrkdwn(name)}. "
+            f"Form it first: `/siteloop crew {mrkdwn(name)} @lead`."
         )
     if not people:
         raise UserError(CREW_USAGE)
@@ -131,7 +135,7 @@ def _add_to_crew(
     for member in added:
         projects.ensure_role(session, project, member, Role.CREW)
     names = ", ".join(display_name(member) for member in added) or "nobody new"
-    return Answer(f"Added {names} to the {crew.name} crew.")
+    return Answer(f"Added {mrkdwn(names)} to the {mrkdwn(crew.name)} crew.")
 
 
 def _project_key(written: str) -> str:

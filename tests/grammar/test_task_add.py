@@ -126,11 +126,11 @@ def test_it_refuses_the_same_option_twice_with_different_values():
     )
 
 
-def test_it_keeps_links_and_channel_names_in_the_title():
-    task = draft("Fix gate see <https://x.io/a:b|photo> in <#C0GEN|general>")
+def test_it_keeps_links_and_channel_names_in_the_title_as_plain_text():
+    task = draft("Fix gate see <https://x.io/a:b|photo> in <#C0GEN|general> &amp; <!here>")
 
     assert (task.title, task.problems) == (
-        "Fix gate see <https://x.io/a:b|photo> in <#C0GEN|general>",
+        "Fix gate see photo (https://x.io/a:b) in #general & @here",
         (),
     )
 
