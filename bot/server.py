@@ -6,6 +6,7 @@ signature check) and `GET /healthz` (200 while the database answers, 503 otherwi
 
 import json
 import logging
+import resource
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +20,23 @@ log = logging.getLogger("server")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+
+# Idle or slow clients must not starve Slack, which gives up on an answer after 3 s. waitress
+# holds a connection in its event loop, not a thread, until a whole request has arrived, so the
+# limits that matter are how many connections it keeps and how long a silent one may stay:
+IDLE_SECONDS = 10  # Slack sends its request as soon as it connects; a silent socket is not Slack
+REAP_EVERY_SECONDS = 1  # how often silent connections are looked for (a cheap scan)
+MAX_CONNECTIONS = 1000  # waitress's default of 100 lets 99 idle sockets take the server offline
+MAX_BODY_BYTES = 4 * 1024 * 1024  # Slack's largest payloads (modal submissions) are far smaller
+
+
+def connection_limit() -> int:
+    """Return how many connections to keep open: MAX_CONNECTIONS, or half the open-files limit
+    if that is lower, leaving descriptors for the database, the worker and the logs."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return MAX_CONNECTIONS
+    return max(16, min(MAX_CONNECTIONS, soft // 2))
 
 
 def make_wsgi_app(bolt_app: App, health: Callable[[], dict]) -> Callable:
@@ -55,6 +73,11 @@ class HttpServer:
             threads=threads,
             ident="siteloop",
             clear_untrusted_proxy_headers=True,
+            connection_limit=connection_limit(),
+            channel_timeout=IDLE_SECONDS,
+            cleanup_interval=REAP_EVERY_SECONDS,
+            max_request_body_size=MAX_BODY_BYTES,
+            asyncore_use_poll=True,  # select() fails past 1024 descriptors; poll() has no limit
         )
         self._stopped = threading.Event()
 

@@ -20,8 +20,8 @@ from bot.logs import fields
 from bot.replies import Answer, UserError
 from bot.runtime import Runtime
 from bot.services.request import Request, Where
-from rules.task_refs import extract_mentions
 from rules.slack_text import plain
+from rules.task_refs import extract_mentions
 from storage.db import session_scope
 
 log = logging.getLogger("command")
