@@ -1,10 +1,14 @@
-"""What a Slack request must hold for siteloop's listeners to read it (pure).
+"""What a Slack request must hold for Bolt and siteloop's listeners to read it (pure).
 
 Slack's requests are signed, so a malformed one is not an attack but a payload siteloop can
 never act on: Bolt and the listeners would raise on it, and the inbox would retry it in vain.
 `problem_with` names what is wrong, so the door can answer 200 (Slack must not retry) and log
-one line, and nothing is stored. The models check only the fields siteloop reads, with strict
-types (a number is not a text); other fields and other kinds of request pass untouched.
+one line, and nothing is stored. The models check only the fields that are read, with strict
+types (a number is not a text); other fields pass untouched.
+
+Two layers: what Bolt reads from any request to say whose it is (`_Context`, at the top, in
+the event, its message and item, the first authorization), then what the listener of each kind
+of request reads (`_KINDS`, then `_EVENTS` for an event's own fields).
 """
 
 from __future__ import annotations
@@ -22,21 +26,45 @@ from pydantic import (
 
 # A Slack timestamp, "1764550800.000100": seconds, then a sequence number.
 Ts = Annotated[str, StringConstraints(pattern=r"^\d{1,12}\.\d{1,9}$")]
+# An id Bolt reads either as the text itself or from the object's `id`.
+_Ref = str | dict
 
 
 class _Shape(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
 
+class _Context(_Shape):
+    enterprise: _Ref | None = None
+    team: _Ref | None = None
+    user: _Ref | None = None
+    channel: _Ref | None = None
+    authorizations: list[_Context] | None = None
+    message: _Context | None = None
+    previous_message: _Context | None = None
+    item: _Context | None = None
+    view: dict | None = None
+    response_urls: list | None = None
+
+
+class _Request(_Context):
+    # At the top, Slack sends whose a request is as objects, and the request log reads them so.
+    type: str | None = None
+    enterprise: dict | None = None
+    team: dict | None = None
+    user: dict | None = None
+    channel: dict | None = None
+
+
 class _Id(_Shape):
     id: str
 
 
-class _Event(_Shape):
+class _Event(_Context):
     type: str
 
 
-class _Envelope(_Shape):
+class _Envelope(_Request):
     type: Literal["event_callback"]
     team_id: str | None = None
     api_app_id: str | None = None
@@ -48,7 +76,7 @@ class _Edited(_Shape):
     ts: Ts
 
 
-class _Message(_Shape):
+class _Message(_Context):
     ts: Ts
     user: str | None = None
     text: str | None = None
@@ -73,7 +101,7 @@ class _MessageEvent(_Message):
         return self
 
 
-class _Item(_Shape):
+class _Item(_Context):
     type: str
     channel: str | None = None
     ts: Ts | None = None
@@ -85,19 +113,19 @@ class _Item(_Shape):
         return self
 
 
-class _ReactionEvent(_Shape):
+class _ReactionEvent(_Event):
     user: str
     reaction: str
     item: _Item
     event_ts: Ts | None = None
 
 
-class _HomeOpened(_Shape):
+class _HomeOpened(_Event):
     user: str
     tab: str | None = None
 
 
-class _Command(_Shape):
+class _Command(_Request):
     command: str
     text: str = ""
     user_id: str
@@ -105,10 +133,15 @@ class _Command(_Shape):
     response_url: str
 
 
+class _Option(_Shape):
+    value: str
+
+
 class _Action(_Shape):
     action_id: str
     value: str | None = None
     action_ts: str | None = None
+    selected_option: _Option | None = None
     selected_user: str | None = None
 
 
@@ -117,7 +150,7 @@ class _Container(_Shape):
     message_ts: Ts | None = None
 
 
-class _Click(_Shape):
+class _Click(_Request):
     user: _Id
     actions: Annotated[list[_Action], Field(min_length=1)]
     trigger_id: str | None = None
@@ -135,33 +168,36 @@ class _View(_Shape):
     state: _State
 
 
-class _Submission(_Shape):
+class _Submission(_Request):
     user: _Id
     view: _View
 
 
+_OBJECTS = ("model_type", "dict_type")
+_KINDS: dict[str, type[_Shape]] = {
+    "event_callback": _Envelope,
+    "block_actions": _Click,
+    "view_submission": _Submission,
+}
 _EVENTS: dict[str, type[_Shape]] = {
     "message": _MessageEvent,
     "reaction_added": _ReactionEvent,
     "reaction_removed": _ReactionEvent,
     "app_home_opened": _HomeOpened,
 }
-_INTERACTIONS: dict[str, type[_Shape]] = {
-    "block_actions": _Click,
-    "view_submission": _Submission,
-}
 
 
 def problem_with(body: dict) -> str | None:
     """Return what makes a request's `body` unreadable to siteloop (`event.ts: …`), or None."""
-    kind = body.get("type")
-    if "command" in body:
-        return _problem(_Command, body)
-    if kind == "event_callback":
-        return _problem(_Envelope, body) or _problem(
-            _EVENTS.get(body["event"]["type"]), body["event"], within="event"
-        )
-    return _problem(_INTERACTIONS.get(kind) if isinstance(kind, str) else None, body)
+    if problem := _problem(_Request, body):
+        return problem
+    kind = _Command if "command" in body else _KINDS.get(body.get("type") or "")
+    if problem := _problem(kind, body):
+        return problem
+    if kind is _Envelope:
+        event = body["event"]
+        return _problem(_EVENTS.get(event["type"]), event, within="event")
+    return None
 
 
 def _problem(shape: type[_Shape] | None, value: dict, within: str = "") -> str | None:
@@ -174,7 +210,7 @@ def _problem(shape: type[_Shape] | None, value: dict, within: str = "") -> str |
     except ValidationError as error:
         first = error.errors(include_url=False, include_input=False)[0]
         where = ".".join(str(part) for part in (within, *first["loc"]) if part != "")
-        # Pydantic would name our private model ("… or instance of _Event").
-        said = "Input should be an object" if first["type"] == "model_type" else first["msg"]
+        # Pydantic would name our private model ("… or instance of _Event"), or Python's type.
+        said = "Input should be an object" if first["type"] in _OBJECTS else first["msg"]
         return f"{where or 'body'}: {said}"
     return None

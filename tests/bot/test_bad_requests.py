@@ -112,9 +112,12 @@ MALFORMED = {
     "a reaction whose user is a list": envelope(REACTION | {"user": ["U0BOB"]}),
     "a reaction whose event_ts is not a ts": envelope(REACTION | {"event_ts": "soon"}),
     "a home tab opened by a number": envelope({"type": "app_home_opened", "user": 7}),
+    "authorizations that are a string": envelope(POST)[:-1] + b', "authorizations": "T0SITE"}',
     "a click without actions": interaction(CLICK | {"actions": []}),
     "a click whose actions are a string": interaction(CLICK | {"actions": "task_ack"}),
     "a click whose user is a string": interaction(CLICK | {"user": "U0BOB"}),
+    "a click whose team is a string": interaction(CLICK | {"team": "T0SITE"}),
+    "a closed modal whose user is a string": interaction({"type": "view_closed", "user": "U0BOB"}),
     "a submission whose state.values is a string": interaction(
         SUBMISSION | {"view": SUBMISSION["view"] | {"state": {"values": "note"}}}
     ),
