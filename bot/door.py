@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
 from bot.request_shape import problem_with
 
-# No Slack payload nests anywhere near this deep (a message's rich text, edited, is ~20).
+# No Slack payload nests anywhere near this deep (the deepest, an edit's rich text, is ~10).
 MAX_DEPTH = 100
 
 
@@ -25,7 +26,7 @@ MAX_DEPTH = 100
 class Refusal:
     """The door's answer to a request that must not reach Bolt, and why (for the log)."""
 
-    status: int
+    status: HTTPStatus
     reason: str
 
 
@@ -48,15 +49,15 @@ def judge(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return Refusal(400, "unreadable: the body is not UTF-8")
+        return Refusal(HTTPStatus.BAD_REQUEST, "unreadable: the body is not UTF-8")
     if not (timestamp or "").isdecimal() or not verifier.is_valid(text, timestamp, signature):
-        return Refusal(401, "not signed by Slack")
+        return Refusal(HTTPStatus.UNAUTHORIZED, "not signed by Slack")
     try:
         body = _read(text, content_type)
     except ValueError as error:
-        return Refusal(400, f"unreadable: {error}")
+        return Refusal(HTTPStatus.BAD_REQUEST, f"unreadable: {error}")
     problem = problem_with(body)
-    return None if problem is None else Refusal(200, f"malformed: {problem}")
+    return None if problem is None else Refusal(HTTPStatus.OK, f"malformed: {problem}")
 
 
 def _read(text: str, content_type: str | None) -> dict:

@@ -13,21 +13,37 @@ of request reads (`_KINDS`, then `_EVENTS` for an event's own fields).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationError,
     model_validator,
 )
 
+_TS = re.compile(r"\d{1,12}\.\d{1,9}")
+
+
+def _ts(value: str) -> str:
+    if not _TS.fullmatch(value):
+        raise ValueError("not a Slack timestamp (like 1764550800.000100)")
+    return value
+
+
+def _ref(value: object) -> object:
+    if not isinstance(value, str | dict):
+        raise ValueError("neither an id nor an object")
+    return value
+
+
 # A Slack timestamp, "1764550800.000100": seconds, then a sequence number.
-Ts = Annotated[str, StringConstraints(pattern=r"^\d{1,12}\.\d{1,9}$")]
+Ts = Annotated[str, AfterValidator(_ts)]
 # An id Bolt reads either as the text itself or from the object's `id`.
-_Ref = str | dict
+_Ref = Annotated[object, AfterValidator(_ref)]
 
 
 class _Shape(BaseModel):
@@ -173,7 +189,14 @@ class _Submission(_Request):
     view: _View
 
 
-_OBJECTS = ("model_type", "dict_type")
+_SAID = {
+    "missing": "missing",
+    "model_type": "not an object",
+    "dict_type": "not an object",
+    "string_type": "not a text",
+    "list_type": "not a list",
+    "too_short": "empty",
+}
 _KINDS: dict[str, type[_Shape]] = {
     "event_callback": _Envelope,
     "block_actions": _Click,
@@ -210,7 +233,8 @@ def _problem(shape: type[_Shape] | None, value: dict, within: str = "") -> str |
     except ValidationError as error:
         first = error.errors(include_url=False, include_input=False)[0]
         where = ".".join(str(part) for part in (within, *first["loc"]) if part != "")
-        # Pydantic would name our private model ("… or instance of _Event"), or Python's type.
-        said = "Input should be an object" if first["type"] in _OBJECTS else first["msg"]
+        # Pydantic would name our private model ("… or instance of _Event"), or Python's type,
+        # and precede our own words with "Value error, ".
+        said = _SAID.get(first["type"]) or str(first.get("ctx", {}).get("error") or first["msg"])
         return f"{where or 'body'}: {said}"
     return None

@@ -41,7 +41,7 @@ def make_wsgi_app(bolt_app: App, health: Callable[[], dict], signing_secret: str
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             report = health()
-            status = "200 OK" if report["ok"] else "503 Service Unavailable"
+            status = HTTPStatus.OK if report["ok"] else HTTPStatus.SERVICE_UNAVAILABLE
             return _answer(start_response, status, json.dumps(report), "application/json")
         if path == EVENTS_PATH and method == "POST":
             raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
@@ -53,23 +53,23 @@ def make_wsgi_app(bolt_app: App, health: Callable[[], dict], signing_secret: str
                 verifier=verifier,
             )
             if refusal is not None:
-                log.warning(
-                    f"request refused, {refusal.reason}", extra=fields(status=refusal.status)
-                )
-                status = HTTPStatus(refusal.status)
+                status = refusal.status
+                log.warning(f"request refused, {refusal.reason}", extra=fields(status=status.value))
+                # Slack reads a 200's body as a reply: it gets none.
                 text = "" if status == HTTPStatus.OK else status.phrase
-                return _answer(
-                    start_response, f"{status.value} {status.phrase}", text, "text/plain"
-                )
+                return _answer(start_response, status, text, "text/plain")
             environ["wsgi.input"] = io.BytesIO(raw)  # Bolt reads the body again
         return slack(environ, start_response)
 
     return application
 
 
-def _answer(start_response: Callable, status: str, text: str, content_type: str) -> list[bytes]:
+def _answer(
+    start_response: Callable, status: HTTPStatus, text: str, content_type: str
+) -> list[bytes]:
     body = text.encode()
-    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    start_response(f"{status.value} {status.phrase}", headers)
     return [body]
 
 

@@ -90,41 +90,93 @@ UNREADABLE = {
     "a JSON string": (b'"event_callback"', JSON),
     "100,000-deep nesting": (b'{"event": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", JSON),
 }
+# What each request lacks, as the warning names it: the field, then what is wrong with it.
 MALFORMED = {
-    "an event that is a string": envelope("message"),
-    "an event that is a list": envelope([POST]),
-    "an event without a type": envelope(without(POST, "type")),
-    "a post without a channel": envelope(without(POST, "channel")),
-    "a post without a ts": envelope(without(POST, "ts")),
-    "a post whose ts is not a ts": envelope(POST | {"ts": "not-a-ts"}),
-    "a post whose text is a number": envelope(POST | {"text": 50}),
-    "a post whose user is an object": envelope(POST | {"user": {"id": "U0BOB"}}),
-    "a post whose channel is a number": envelope(POST | {"channel": 7}),
-    "a reply whose thread_ts is not a ts": envelope(POST | {"thread_ts": "yesterday"}),
-    "an edit without its message": envelope(POST | {"subtype": "message_changed"}),
-    "an edit whose message has no ts": envelope(
-        POST | {"subtype": "message_changed", "message": without(POST, "ts")}
+    "an event that is a string": (envelope("message"), "event: not an object"),
+    "an event that is a list": (envelope([POST]), "event: not an object"),
+    "an event without a type": (envelope(without(POST, "type")), "event.type: missing"),
+    "a post without a channel": (envelope(without(POST, "channel")), "event.channel: missing"),
+    "a post without a ts": (envelope(without(POST, "ts")), "event.ts: missing"),
+    "a post whose ts is not a ts": (
+        envelope(POST | {"ts": "not-a-ts"}),
+        "event.ts: not a Slack timestamp",
     ),
-    "a deletion without deleted_ts": envelope(POST | {"subtype": "message_deleted"}),
-    "a reaction on a message without a ts": envelope(
-        REACTION | {"item": without(REACTION["item"], "ts")}
+    "a post whose text is a number": (envelope(POST | {"text": 50}), "event.text: not a text"),
+    "a post whose user is an object": (
+        envelope(POST | {"user": {"id": "U0BOB"}}),
+        "event.user: not a text",
     ),
-    "a reaction whose user is a list": envelope(REACTION | {"user": ["U0BOB"]}),
-    "a reaction whose event_ts is not a ts": envelope(REACTION | {"event_ts": "soon"}),
-    "a home tab opened by a number": envelope({"type": "app_home_opened", "user": 7}),
-    "authorizations that are a string": envelope(POST)[:-1] + b', "authorizations": "T0SITE"}',
-    "a click without actions": interaction(CLICK | {"actions": []}),
-    "a click whose actions are a string": interaction(CLICK | {"actions": "task_ack"}),
-    "a click whose user is a string": interaction(CLICK | {"user": "U0BOB"}),
-    "a click whose team is a string": interaction(CLICK | {"team": "T0SITE"}),
-    "a closed modal whose user is a string": interaction({"type": "view_closed", "user": "U0BOB"}),
-    "a submission whose state.values is a string": interaction(
-        SUBMISSION | {"view": SUBMISSION["view"] | {"state": {"values": "note"}}}
+    "a post whose channel is a number": (
+        envelope(POST | {"channel": 7}),
+        "event.channel: neither an id nor an object",
     ),
-    "a submission whose block is a string": interaction(
-        SUBMISSION | {"view": SUBMISSION["view"] | {"state": {"values": {"note": "50%"}}}}
+    "a reply whose thread_ts is not a ts": (
+        envelope(POST | {"thread_ts": "yesterday"}),
+        "event.thread_ts: not a Slack timestamp",
     ),
-    "a command without user_id": urllib.parse.urlencode(COMMAND).encode(),
+    "an edit without its message": (
+        envelope(POST | {"subtype": "message_changed"}),
+        "event: an edit without its `message`",
+    ),
+    "an edit whose message has no ts": (
+        envelope(POST | {"subtype": "message_changed", "message": without(POST, "ts")}),
+        "event.message.ts: missing",
+    ),
+    "a deletion without deleted_ts": (
+        envelope(POST | {"subtype": "message_deleted"}),
+        "event: a deletion without its `deleted_ts`",
+    ),
+    "a reaction on a message without a ts": (
+        envelope(REACTION | {"item": without(REACTION["item"], "ts")}),
+        "event.item: a message item needs its `channel` and `ts`",
+    ),
+    "a reaction whose user is a list": (
+        envelope(REACTION | {"user": ["U0BOB"]}),
+        "event.user: neither an id nor an object",
+    ),
+    "a reaction whose event_ts is not a ts": (
+        envelope(REACTION | {"event_ts": "soon"}),
+        "event.event_ts: not a Slack timestamp",
+    ),
+    "a home tab opened by a number": (
+        envelope({"type": "app_home_opened", "user": 7}),
+        "event.user: neither an id nor an object",
+    ),
+    "authorizations that are a string": (
+        envelope(POST)[:-1] + b', "authorizations": "T0SITE"}',
+        "authorizations: not a list",
+    ),
+    "a click without actions": (interaction(CLICK | {"actions": []}), "actions: empty"),
+    "a click whose actions are a string": (
+        interaction(CLICK | {"actions": "task_ack"}),
+        "actions: not a list",
+    ),
+    "a click whose user is a string": (
+        interaction(CLICK | {"user": "U0BOB"}),
+        "user: not an object",
+    ),
+    "a click whose team is a string": (
+        interaction(CLICK | {"team": "T0SITE"}),
+        "team: not an object",
+    ),
+    "a closed modal whose user is a string": (
+        interaction({"type": "view_closed", "user": "U0BOB"}),
+        "user: not an object",
+    ),
+    "a submission whose state.values is a string": (
+        interaction(SUBMISSION | {"view": SUBMISSION["view"] | {"state": {"values": "note"}}}),
+        "view.state.values: not an object",
+    ),
+    "a submission whose block is a string": (
+        interaction(
+            SUBMISSION | {"view": SUBMISSION["view"] | {"state": {"values": {"note": "50%"}}}}
+        ),
+        "view.state.values.note: not an object",
+    ),
+    "a command without user_id": (
+        urllib.parse.urlencode(COMMAND).encode(),
+        "user_id: missing",
+    ),
 }
 
 
@@ -212,8 +264,8 @@ def test_it_refuses_a_signed_request_it_cannot_read_with_400(site, caplog, raw, 
     assert_one_warning_naming(caplog, "unreadable")
 
 
-@pytest.mark.parametrize("raw", MALFORMED.values(), ids=MALFORMED)
-def test_it_answers_a_signed_malformed_request_200_and_stores_nothing(site, caplog, raw):
+@pytest.mark.parametrize(("raw", "wrong"), MALFORMED.values(), ids=MALFORMED)
+def test_it_answers_a_signed_malformed_request_200_and_stores_nothing(site, caplog, raw, wrong):
     before = stored(site)
     content_type = JSON if raw.startswith(b"{") else FORM
 
@@ -221,7 +273,7 @@ def test_it_answers_a_signed_malformed_request_200_and_stores_nothing(site, capl
 
     assert status == 200
     assert stored(site) == before
-    assert_one_warning_naming(caplog, "malformed")
+    assert_one_warning_naming(caplog, f"malformed: {wrong}")
     assert task(site, "TWR-1").percent_complete == 0
 
 
@@ -238,6 +290,6 @@ def test_it_gives_up_at_once_on_a_malformed_request_stored_before_the_door_check
     with site.runtime.inbox_sessions() as session:
         old = session.scalars(sa.select(InboxEvent).where(InboxEvent.event_id == "Ev0OLD")).one()
     assert old.attempts == 1 and old.done_at is not None
-    assert "event.ts" in old.last_error
-    assert_one_warning_naming(caplog, "malformed", "event.ts")
+    assert old.last_error == "malformed: event.ts: missing"
+    assert_one_warning_naming(caplog, "given up, malformed: event.ts: missing")
     assert site.inbox.sweep() == 0
