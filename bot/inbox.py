@@ -39,6 +39,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.logs import describe_request, fields, request_ids
 from bot.replies import Answer
+from bot.request_shape import problem_with
 from bot.runtime import Runtime
 from storage import inbox
 from storage.db import session_scope
@@ -281,15 +282,24 @@ class Inbox:
     def _process(self, event_pk: int, raw: str) -> bool:
         """Run a request's listeners; return True when they succeeded (for the caller to note
         it done), after noting a failure here."""
-        error = self._dispatch(raw)
+        try:
+            body = _read(raw)
+        except ValueError as problem:  # stored before the door checked: it never will succeed
+            return self._failed(event_pk, str(problem), permanent=True)
+        error = self._dispatch(body)
         if error is None:
             return True
+        return self._failed(event_pk, error, permanent=False)
+
+    def _failed(self, event_pk: int, error: str, *, permanent: bool) -> bool:
+        """Note a failed request: to retry later, or given up when `permanent` or out of
+        attempts. Return False (for `_process`)."""
         now = self.runtime.clock.now()
         retry_at = None
         try:
             with session_scope(self.runtime.inbox_sessions) as session:
                 attempt = inbox.attempts_of(session, event_pk) + 1
-                if attempt < self.max_attempts:
+                if not permanent and attempt < self.max_attempts:
                     retry_at = now + self.retry_after * 2 ** (attempt - 1)
                     inbox.retry_later(session, event_pk, error, retry_at)
                 else:
@@ -297,7 +307,9 @@ class Inbox:
         except Exception:  # still leased: swept up again when the lease runs out
             log.exception("could not record an event's outcome", extra=fields(inbox_id=event_pk))
             return False
-        if retry_at is not None:
+        if permanent:
+            log.warning(f"request given up, {error}", extra=fields(inbox_id=event_pk))
+        elif retry_at is not None:
             log.warning(
                 "event failed, will retry",
                 extra=fields(inbox_id=event_pk, attempt=attempt, retry_at=retry_at.isoformat()),
@@ -308,16 +320,15 @@ class Inbox:
             )
         return False
 
-    def _dispatch(self, raw: str) -> str | None:
-        """Run the listeners on a stored request; return what went wrong, or None."""
+    def _dispatch(self, body: dict) -> str | None:
+        """Run the listeners on a stored request's body; return what went wrong, or None."""
         assert self._app is not None, "start() first"
         try:
-            body = inbox.parse_body(raw)
             # Socket Mode's form of a request: already authenticated, so no signature to check.
             context = {REPLAY: True, INBOX_STAGE: "processed"}
             request = BoltRequest(body=body, mode="socket_mode", context=context)
             response = self._app.dispatch(request)
-        except Exception as error:  # not JSON, or a failure outside any listener
+        except Exception as error:  # a failure outside any listener
             log.exception("event could not be processed")
             return f"{type(error).__name__}: {error}"
         if body.get("command") and response.status == 200 and response.body:
@@ -336,6 +347,20 @@ class Inbox:
                 f"no listener for {describe_request(body)}", extra=fields(**request_ids(body))
             )
         return None
+
+
+def _read(raw: str) -> dict:
+    """Return a stored request's body; ValueError saying why it can never be processed."""
+    try:
+        body = inbox.parse_body(raw)
+    except RecursionError:
+        raise ValueError("unreadable: nested too deep") from None
+    except ValueError as error:
+        raise ValueError(f"unreadable: {error}") from None
+    problem = problem_with(body)
+    if problem is not None:
+        raise ValueError(f"malformed: {problem}")
+    return body
 
 
 def _queued(body: dict) -> bool:

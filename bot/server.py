@@ -1,20 +1,27 @@
 """HTTP mode: Bolt behind waitress, plus a health check, with a clean stop on SIGTERM.
 
-Routes: `POST /slack/events` (events, slash commands and interactivity, verified by Bolt's
-signature check) and `GET /healthz` (200 while the database answers, 503 otherwise).
+Routes: `POST /slack/events` (events, slash commands and interactivity: judged at the door,
+`bot.door`, then dispatched by Bolt) and `GET /healthz` (200 while the database answers, 503
+otherwise).
 """
 
+import io
 import json
 import logging
 import resource
 import threading
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from waitress import create_server
 from waitress.server import BaseWSGIServer
+
+from bot.door import judge
+from bot.logs import fields
 
 log = logging.getLogger("server")
 
@@ -39,25 +46,49 @@ def connection_limit() -> int:
     return max(16, min(MAX_CONNECTIONS, soft // 2))
 
 
-def make_wsgi_app(bolt_app: App, health: Callable[[], dict]) -> Callable:
+def make_wsgi_app(bolt_app: App, health: Callable[[], dict], signing_secret: str) -> Callable:
     """Return the WSGI application serving Slack's requests and the health check.
 
     `health()` returns a dict with at least `ok: bool`; it is answered as JSON, 200 or 503.
+    Requests signed with anything but `signing_secret` are refused at the door.
     """
     slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+    verifier = SignatureVerifier(signing_secret)
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ["REQUEST_METHOD"] in ("GET", "HEAD"):
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
             report = health()
-            status = "200 OK" if report["ok"] else "503 Service Unavailable"
-            body = json.dumps(report).encode()
-            start_response(
-                status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            status = HTTPStatus.OK if report["ok"] else HTTPStatus.SERVICE_UNAVAILABLE
+            return _answer(start_response, status, json.dumps(report), "application/json")
+        if path == EVENTS_PATH and method == "POST":
+            raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            refusal = judge(
+                raw,
+                timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+                signature=environ.get("HTTP_X_SLACK_SIGNATURE"),
+                content_type=environ.get("CONTENT_TYPE"),
+                verifier=verifier,
             )
-            return [body]
+            if refusal is not None:
+                status = refusal.status
+                log.warning(f"request refused, {refusal.reason}", extra=fields(status=status.value))
+                # Slack reads a 200's body as a reply: it gets none.
+                text = "" if status == HTTPStatus.OK else status.phrase
+                return _answer(start_response, status, text, "text/plain")
+            environ["wsgi.input"] = io.BytesIO(raw)  # Bolt reads the body again
         return slack(environ, start_response)
 
     return application
+
+
+def _answer(
+    start_response: Callable, status: HTTPStatus, text: str, content_type: str
+) -> list[bytes]:
+    body = text.encode()
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    start_response(f"{status.value} {status.phrase}", headers)
+    return [body]
 
 
 class HttpServer:

@@ -241,7 +241,10 @@ class Service:
             self._scheduler.shutdown(wait=True)
 
     def _start_http(self, port: int) -> None:
-        self._http = HttpServer(make_wsgi_app(self.app, self.health), host=self.host, port=port)
+        wsgi_app = make_wsgi_app(
+            self.app, self.health, self.settings.slack_signing_secret.get_secret_value()
+        )
+        self._http = HttpServer(wsgi_app, host=self.host, port=port)
         thread = threading.Thread(target=self._http.serve, name="http", daemon=True)
         thread.start()
         self._threads.append(thread)
