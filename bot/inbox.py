@@ -10,9 +10,10 @@ it a moment after typing, as Slack shows any answer that takes more than the ack
 
 Nothing is lost: a request is stored before Slack is told, and a process that dies before
 processing it leaves it leased; when the lease runs out any process's sweep runs it. Nothing is
-done twice: an event is stored once by its `event_id`, and the listeners are idempotent
-(updates are keyed by channel and ts, or by the command's trigger_id) for the rare request that
-is processed again after a crash.
+done twice: an event is stored once by its `event_id`, and the listeners are idempotent for
+the requests processed again after a crash (done is noted in batches, so a crash can leave up to
+`DONE_BATCH` of them): updates are keyed by channel and ts, and a command's effect is committed
+with a note of its trigger_id (`storage.commands`), so a command run again only answers again.
 
 Button clicks and modal submissions are not queued: a modal's answer (its errors, say) must
 come back in the acknowledgement itself.
@@ -41,7 +42,7 @@ from bot.logs import describe_request, fields, request_ids
 from bot.replies import Answer
 from bot.request_shape import problem_with
 from bot.runtime import Runtime
-from storage import inbox
+from storage import commands, inbox
 from storage.db import session_scope
 
 log = logging.getLogger("inbox")
@@ -54,7 +55,8 @@ WORKER_POLL_SECONDS = 0.025
 # nothing is queued): a write per request would keep the front, which shares SQLite's inbox
 # file with the worker, waiting for the file's one writer.
 DONE_BATCH = 50
-# How often a sweep also forgets the requests processed more than a day ago.
+# How often a sweep also forgets the requests processed more than a day ago (and the commands
+# run more than a week ago).
 PRUNE_EVERY = timedelta(seconds=30)
 # Slack gives up on a command's acknowledgement after 3 s; leave room for the network.
 ACK_BUDGET_SECONDS = 2.0
@@ -214,12 +216,15 @@ class Inbox:
         """Queue the requests nobody holds a lease on (their process died, or a front process
         accepted them for this one); return how many.
 
-        Also forgets, at most every 30 s, requests done more than a day ago.
+        Also forgets, at most every 30 s, requests done more than a day ago and commands run
+        more than a week ago.
         """
         now = self.runtime.clock.now()
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
             with session_scope(self.runtime.inbox_sessions) as session:
                 inbox.prune(session, now)
+            with session_scope(self.runtime.sessions) as session:
+                commands.forget_old(session, now)
             self._pruned_at = now
         with session_scope(self.runtime.inbox_sessions, read_only=True) as session:
             # Queued here already: its lease ran out in the queue.

@@ -1,6 +1,9 @@
 """What a listener answers a person: a private reply, or a refusal that says what to do."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
@@ -19,6 +22,15 @@ class Answer:
         """Return the keyword arguments for Bolt's `ack()` that show this answer privately."""
         blocks = self.blocks or [SectionBlock(text=MarkdownTextObject(text=clip(self.text)))]
         return {"text": self.text[:3900], "blocks": blocks, "response_type": "ephemeral"}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the answer as JSON-ready data, to be kept and shown again (`from_dict`)."""
+        return {"text": self.text, "blocks": [block.to_dict() for block in self.blocks]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """Return the answer `to_dict` gave."""
+        return cls(data["text"], Block.parse_all(data.get("blocks") or []))
 
 
 class UserError(Exception):

@@ -1,8 +1,12 @@
 """Running a slash command's work in one transaction and answering the person privately.
 
 A `UserError` rolls the transaction back, so bad input changes nothing, and its message is the
-answer. Any other failure is logged with the request's ids and the person is told plainly that
-nothing was recorded, so they know to try again.
+answer. A command's effect and a note that it ran (`storage.commands`, keyed by Slack's
+`trigger_id`) are committed together, so a command run again after a crash (the worker notes
+requests as done in batches) is answered as the first time and changes nothing twice.
+
+Any other failure is logged with the request's ids and the person is told plainly that nothing
+was recorded, so they know to try again.
 
 Slack has had its acknowledgement already (the command is stored in the inbox first, see
 `bot.inbox`); what the listener acknowledges here is posted to the command's `response_url`.
@@ -22,6 +26,7 @@ from bot.runtime import Runtime
 from bot.services.request import Request, Where
 from rules.slack_text import plain
 from rules.task_refs import extract_mentions
+from storage import commands
 from storage.db import session_scope
 
 log = logging.getLogger("command")
@@ -47,12 +52,21 @@ def answer_command(
 
 
 def _run(runtime: Runtime, command: dict, work: Callable[[Session, datetime], Answer]) -> Answer:
+    trigger_id = command.get("trigger_id")
     try:
         with session_scope(runtime.sessions) as session:
-            answer = work(session, runtime.clock.now())
+            if trigger_id and (ran := commands.answer_of(session, trigger_id)) is not None:
+                return Answer.from_dict(ran)
+            now = runtime.clock.now()
+            answer = work(session, now)
+            if trigger_id:
+                commands.remember(session, trigger_id, now, answer.to_dict())
+        return answer
     except UserError as refusal:
-        answer = refusal.answer()
+        return refusal.answer()
     except Exception:
+        if trigger_id and (ran := _ran_meanwhile(runtime, trigger_id)) is not None:
+            return ran  # another process ran the same command; this run was rolled back
         log.exception(
             "command failed",
             extra=fields(
@@ -61,8 +75,16 @@ def _run(runtime: Runtime, command: dict, work: Callable[[Session, datetime], An
                 user=command.get("user_id"),
             ),
         )
-        answer = FAILURE
-    return answer
+        return FAILURE
+
+
+def _ran_meanwhile(runtime: Runtime, trigger_id: str) -> Answer | None:
+    try:
+        with session_scope(runtime.sessions, read_only=True) as session:
+            ran = commands.answer_of(session, trigger_id)
+    except Exception:
+        return None
+    return None if ran is None else Answer.from_dict(ran)
 
 
 def build_request(session: Session, command: dict, args: list[str], now: datetime) -> Request:

@@ -1,6 +1,7 @@
 """The data model: SQLAlchemy 2 typed models for everything siteloop stores (see DESIGN.md)."""
 
 from storage.models.base import Base
+from storage.models.commands import CommandRun
 from storage.models.inbox import InboxEvent
 from storage.models.loop import Alert, OutboxMessage
 from storage.models.project import Channel, Crew, CrewMember, Member, Project, ProjectRole
@@ -10,6 +11,7 @@ __all__ = [
     "Alert",
     "Base",
     "Channel",
+    "CommandRun",
     "Crew",
     "CrewMember",
     "InboxEvent",
