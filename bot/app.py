@@ -49,6 +49,9 @@ def build_app(
         process_before_response=True,
         logger=logging.getLogger("bolt"),
     )
+    # Bolt runs middleware in the order given: a request for another workspace is refused
+    # before the inbox stores it.
+    app.middleware(_only_for(identity.team_id))
     if inbox is not None:
         app.middleware(inbox.accept)
     app.middleware(_drop_nul_characters)
@@ -80,6 +83,27 @@ def _listener_failed(error: Exception, request, logger) -> None:
     # Bolt answers 500 (Slack retries events); the inbox's worker reads the error to keep it.
     logger.exception(f"listener failed: {type(error).__name__}: {error}", exc_info=error)
     request.context[LISTENER_ERROR] = error
+
+
+def _only_for(team_id: str | None):
+    """Return a middleware refusing requests that say they are another workspace's.
+
+    Slack signs every workspace's requests to an app with the app's one secret, so a valid
+    signature doesn't say the request is this workspace's; its team does. Refused requests get
+    a 200 (a retry would be refused again) and one warning, and nothing is stored.
+    """
+
+    def only_for_this_team(req: BoltRequest, next) -> BoltResponse | None:
+        theirs = req.context.team_id
+        if team_id is None or theirs in (None, team_id):
+            return next()
+        log.warning(
+            "request for another workspace refused",
+            extra=fields(**request_ids(req.body), installed=team_id),
+        )
+        return BoltResponse(status=200, body="")
+
+    return only_for_this_team
 
 
 def _drop_nul_characters(body: dict, next) -> None:

@@ -40,6 +40,8 @@ def _ref(value: object) -> object:
     return value
 
 
+# A Slack user id ("U0ANN"): whoever a request is from, never empty.
+UserId = Annotated[str, Field(min_length=1)]
 # A Slack timestamp, "1764550800.000100": seconds, then a sequence number.
 Ts = Annotated[str, AfterValidator(_ts)]
 # An id Bolt reads either as the text itself or from the object's `id`.
@@ -73,7 +75,7 @@ class _Request(_Context):
 
 
 class _Id(_Shape):
-    id: str
+    id: UserId
 
 
 class _Event(_Context):
@@ -94,7 +96,7 @@ class _Edited(_Shape):
 
 class _Message(_Context):
     ts: Ts
-    user: str | None = None
+    user: UserId | None = None
     text: str | None = None
     thread_ts: Ts | None = None
     bot_id: str | None = None
@@ -130,21 +132,21 @@ class _Item(_Context):
 
 
 class _ReactionEvent(_Event):
-    user: str
+    user: UserId
     reaction: str
     item: _Item
     event_ts: Ts | None = None
 
 
 class _HomeOpened(_Event):
-    user: str
+    user: UserId
     tab: str | None = None
 
 
 class _Command(_Request):
     command: str
     text: str = ""
-    user_id: str
+    user_id: UserId
     channel_id: str
     response_url: str
 
@@ -196,6 +198,7 @@ _SAID = {
     "string_type": "not a text",
     "list_type": "not a list",
     "too_short": "empty",
+    "string_too_short": "empty",
 }
 _KINDS: dict[str, type[_Shape]] = {
     "event_callback": _Envelope,

@@ -14,8 +14,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from rules.vocabulary import Role, UpdateKind, UpdateSource
-from storage import projects
+from bot.services import task_actions
+from rules.vocabulary import UpdateKind, UpdateSource
 from storage.models import Member, Task
 from storage.tasks import task_of_thread
 from storage.updates import Report, find_update, record_update, retract_update, updates_of_message
@@ -60,11 +60,10 @@ def react(
     when: datetime,
     now: datetime,
 ) -> bool:
-    """Record a reaction on a task's message; return False if it was not one of the team's."""
-    here = projects.project_of_channel(session, channel)
-    if here is not None and here.id == task.project_id:
-        projects.ensure_role(session, here, actor, Role.CREW)
-    elif projects.role_of(session, task.project, actor) is None:
+    """Record an acknowledging reaction on a task's message; return False if nothing was
+    recorded: a repeated delivery, or someone who may not answer the task's card (not its
+    assignee, crew lead or a manager: `task_actions.may_answer`)."""
+    if not task_actions.may_answer(session, task, actor):
         return False
     report = Report(
         kind=UpdateKind.ACK,

@@ -2,9 +2,12 @@
 
 import sqlalchemy as sa
 
-from rules.vocabulary import UpdateKind
-from storage.models import Update
+from rules.vocabulary import Role, UpdateKind
+from storage import projects
+from storage.members import find_member
+from storage.models import ProjectRole, Update
 from tests.actions.cards import CHANNEL, card_of, later, run_task, site, wait_for_card
+from tests.bot.sites import setup_project
 
 __all__ = ["site"]
 
@@ -86,3 +89,36 @@ def test_it_says_when_a_button_has_had_its_moment(site, slack):
         "TWR-1 is done: there is nothing left to do on it."
     )
     assert [u.kind for u in updates(site)] == [UpdateKind.DONE]
+
+
+def test_it_records_no_reaction_by_another_projects_manager(site, slack):
+    # Eve manages the Bridge project; she is in Tower A's channel too, but has no part in it.
+    slack.add_user("U0EVE", name="eve", real_name="Eve Ho", tz="Asia/Ho_Chi_Minh")
+    slack.add_channel("C0BRIDGE", name="bridge", members=["U0EVE"], bot_is_member=True)
+    slack.add_member(CHANNEL, "U0EVE")
+    setup_project(slack, "BRG", "Bridge", channel="C0BRIDGE", by="U0EVE")
+    card = crew_card(slack, site)
+
+    slack.driver.react("U0EVE", CHANNEL, card.ts, "white_check_mark")
+    slack.driver.react("U0DEE", CHANNEL, card.ts, "eyes")  # Dee is crew, not Cam's lead
+    slack.driver.react("U0CAM", CHANNEL, card.ts, "+1")
+
+    cam = member_id(site, "U0CAM")
+    assert [(u.kind, u.member_id) for u in updates(site)] == [(UpdateKind.ACK, cam)]
+    assert roles_in_tower(site, "U0EVE") == []  # not enrolled as Tower A's crew
+    wait_for_card(slack, site, card, "Acknowledged by Cam Le")
+
+
+def member_id(siteloop, user: str) -> int:
+    with siteloop.runtime.sessions() as session:
+        return find_member(session, user).id
+
+
+def roles_in_tower(siteloop, user: str) -> list[Role]:
+    with siteloop.runtime.sessions() as session:
+        tower = projects.find_project(session, "TWR")
+        member = find_member(session, user)
+        query = sa.select(ProjectRole.role).where(
+            ProjectRole.project_id == tower.id, ProjectRole.member_id == member.id
+        )
+        return list(session.scalars(query))

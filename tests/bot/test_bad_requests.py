@@ -55,8 +55,8 @@ COMMAND = {
 }
 
 
-def envelope(event) -> bytes:
-    body = {"type": "event_callback", "team_id": "T0SITE", "event_id": "Ev0BAD", "event": event}
+def envelope(event, team: str = "T0SITE") -> bytes:
+    body = {"type": "event_callback", "team_id": team, "event_id": "Ev0BAD", "event": event}
     return json.dumps(body).encode()
 
 
@@ -177,6 +177,26 @@ MALFORMED = {
         urllib.parse.urlencode(COMMAND).encode(),
         "user_id: missing",
     ),
+    "a command by an empty user_id": (
+        urllib.parse.urlencode(COMMAND | {"user_id": ""}).encode(),
+        "user_id: empty",
+    ),
+    "a post by an empty user": (envelope(POST | {"user": ""}), "event.user: empty"),
+    "a reaction by an empty user": (envelope(REACTION | {"user": ""}), "event.user: empty"),
+    "a home tab opened by an empty user": (
+        envelope({"type": "app_home_opened", "user": ""}),
+        "event.user: empty",
+    ),
+    "a click by an empty user id": (interaction(CLICK | {"user": {"id": ""}}), "user.id: empty"),
+}
+# Signed with the app's secret, as Slack signs every workspace's requests, but for a workspace
+# siteloop is not installed in (the emulator's is T0SITE).
+ANOTHER_TEAM = {
+    "a post": envelope(POST, team="T0OTHER"),
+    "a command": urllib.parse.urlencode(
+        COMMAND | {"user_id": "U0BOB", "team_id": "T0OTHER"}
+    ).encode(),
+    "a click": interaction(CLICK | {"team": {"id": "T0OTHER", "domain": "other"}}),
 }
 
 
@@ -274,6 +294,19 @@ def test_it_answers_a_signed_malformed_request_200_and_stores_nothing(site, capl
     assert status == 200
     assert stored(site) == before
     assert_one_warning_naming(caplog, f"malformed: {wrong}")
+    assert task(site, "TWR-1").percent_complete == 0
+
+
+@pytest.mark.parametrize("raw", ANOTHER_TEAM.values(), ids=ANOTHER_TEAM)
+def test_it_refuses_a_request_for_another_workspace_and_stores_nothing(site, caplog, raw):
+    before = stored(site)
+    content_type = JSON if raw.startswith(b"{") else FORM
+
+    status = send(site, raw, content_type, signed(raw))
+
+    assert status == 200  # signed by Slack: a retry would be refused the same
+    assert stored(site) == before
+    assert_one_warning_naming(caplog, "request for another workspace refused")
     assert task(site, "TWR-1").percent_complete == 0
 
 
