@@ -75,7 +75,7 @@ PROJECT = "TWR"
 EVENTS_PATH = "/slack/events"
 BARE_THREADS = 8
 
-# Targets (shared/DESIGN.md, "Performance and reliability targets").
+# Targets (the design's performance and reliability targets).
 P99_LIMIT_MS = 100.0
 RATIO_LIMIT = 1.5
 

@@ -43,7 +43,7 @@ DONE = "task_done"
 BUTTONS = (ACK, START, UPDATE, BLOCKED, DONE)
 ACTIONS_BLOCK = "task_card_actions"
 
-# Slack's limits (shared/slack/block_kit_limits.json).
+# Slack's documented Block Kit limits.
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000

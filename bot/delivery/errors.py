@@ -3,7 +3,7 @@
 `classify` turns whatever a Web API call raised into a `DeliveryError` whose type says what to
 do: `PermanentError` (give up, tell an admin), `RateLimited` (wait `Retry-After`),
 `OutcomeUnknown` (the call may have worked: check before posting again) or another
-`TransientError` (retry with backoff). The lists follow `shared/slack/README.md`: errors about
+`TransientError` (retry with backoff). The lists follow Slack's documented error codes: errors about
 the target, the request or the token are permanent; Slack being in trouble is transient.
 """
 

@@ -2,7 +2,7 @@
 
 Slack rejects a whole message (`invalid_blocks`) or view (`invalid_arguments`) when any block
 breaks a limit, listing each problem as `"<problem> [json-pointer:/blocks/1/elements]"`. The
-limits are those of `shared/slack/block_kit_limits.json`.
+limits are those Slack documents (`tests/fixtures/slack/block_kit_limits.json`).
 """
 
 import copy

@@ -1,4 +1,4 @@
-"""The payloads Slack sends to a bot, built with the field names of `shared/slack/` (pure).
+"""The payloads Slack sends to a bot, with the field names of its real ones (pure).
 
 Events API envelopes, slash command forms and interactivity payloads. Each builder takes
 everything it needs as arguments; nothing here reads the clock or the workspace.

@@ -14,13 +14,14 @@ from slack_sdk.socket_mode import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-# CI runs in a clone with `shared/` beside it, so resolve from the repository's parent.
-SHARED_SLACK = Path(__file__).resolve().parents[2].parent / "shared" / "slack"
+# Slack's reference payloads, copied into the repository (see its README for their origin).
+SLACK_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "slack"
 
 
 def slack_fixture(name: str) -> dict[str, Any]:
-    """Return one of Slack's reference payloads from shared/slack/ (`name` without .json)."""
-    return json.loads((SHARED_SLACK / f"{name}.json").read_text())
+    """Return one of Slack's reference payloads from tests/fixtures/slack/ (`name` without
+    .json)."""
+    return json.loads((SLACK_FIXTURES / f"{name}.json").read_text())
 
 
 class FakeMonotonic:

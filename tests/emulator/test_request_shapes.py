@@ -1,4 +1,4 @@
-"""What the driver sends the bot has the field names of Slack's real payloads (shared/slack/)."""
+"""What the driver sends the bot has the field names of Slack's real payloads (fixtures/slack/)."""
 
 from urllib.parse import parse_qsl
 
