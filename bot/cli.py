@@ -244,8 +244,23 @@ def _stop_on_signals() -> threading.Event:
 
 
 def main() -> None:
-    """Entry point of the `siteloop` console script."""
-    cli(prog_name="siteloop")
+    """Entry point of the `siteloop` console script.
+
+    A database that can't be opened stops any command with one line naming DATABASE_URL
+    (exit status 2), however deep in the command it was first needed.
+    """
+    from storage.db import DatabaseUnavailable
+
+    try:
+        cli(prog_name="siteloop", standalone_mode=True)
+    except DatabaseUnavailable as error:
+        typer.echo(
+            f"siteloop: DATABASE_URL: {error}. Check the URL and that the database is up, "
+            "e.g. DATABASE_URL=sqlite:///siteloop.db or "
+            "DATABASE_URL=postgresql://user:password@host:5432/siteloop",
+            err=True,
+        )
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -69,13 +69,16 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url_shape(cls, value: str) -> str:
+        example = (
+            "expected an SQLAlchemy URL such as sqlite:///siteloop.db "
+            "or postgresql+psycopg://user:password@host/db"
+        )
         try:
-            make_url(value)
+            backend = make_url(value).get_backend_name()
         except ArgumentError:
-            raise ValueError(
-                "expected an SQLAlchemy URL such as sqlite:///siteloop.db "
-                "or postgresql+psycopg://user:password@host/db"
-            ) from None
+            raise ValueError(example) from None
+        if backend not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError(f"siteloop runs on SQLite or PostgreSQL, not {backend!r}: {example}")
         return value
 
     @field_validator("rules_path")

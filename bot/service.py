@@ -13,6 +13,7 @@ A service plays one of three roles:
 import contextlib
 import logging
 import threading
+from enum import StrEnum
 from typing import Literal
 
 from slack_sdk import WebClient
@@ -38,6 +39,16 @@ from storage.db import is_reachable, make_engine, make_session_factory, session_
 from storage.tick import TickResult
 
 log = logging.getLogger("service")
+
+
+class PartState(StrEnum):
+    """What `/healthz` says of a background part of the process."""
+
+    RUNNING = "running"
+    # The worker process is alive but has not taken its first batch of requests yet.
+    STARTING = "starting"
+    STOPPED = "stopped"
+
 
 # Slack waits 3 s for an ack; a Web API call that hangs longer than this is treated as failed.
 WEB_API_TIMEOUT_SECONDS = 10
@@ -191,12 +202,17 @@ class Service:
         """Return the health report: ok when the database answers and every background part
         runs, with the events and commands waiting."""
         database = is_reachable(self.runtime.engine)
-        workers = self._parts()
+        parts = {
+            name: PartState.RUNNING if up else PartState.STOPPED
+            for name, up in self._parts().items()
+        }
+        if self.worker is not None and self.worker.running and not self.worker.ready:
+            parts["worker"] = PartState.STARTING
         last = self.worker.last_beat if self.worker else self.heartbeat.last_beat
         report = {
-            "ok": database and all(workers.values()),
+            "ok": database and all(state is PartState.RUNNING for state in parts.values()),
             "database": "ok" if database else "unreachable",
-            **{name: "running" if up else "stopped" for name, up in workers.items()},
+            **{name: state.value for name, state in parts.items()},
             "last_heartbeat": last.isoformat() if last else None,
         }
         if database:

@@ -47,6 +47,8 @@ class WorkerProcess:
         self._watcher: threading.Thread | None = None
         # When the worker's scheduler last ran (a POSIX timestamp; 0: not yet), for `/healthz`.
         self._last_beat = self._context.Value("d", 0.0, lock=False)
+        # Set by the worker once it has taken its first batch of requests (see `ready`).
+        self._ready = self._context.Value("b", 0, lock=False)
 
     @property
     def last_beat(self) -> datetime | None:
@@ -58,6 +60,12 @@ class WorkerProcess:
     def running(self) -> bool:
         """Return whether the worker process is alive."""
         return self._process is not None and self._process.is_alive()
+
+    @property
+    def ready(self) -> bool:
+        """Return whether the worker is alive and has taken its first batch of requests: until
+        then, what the front stores waits for a process still starting (about a second)."""
+        return self.running and bool(self._ready.value)
 
     def start(self) -> None:
         """Start the worker, and a thread that starts it again whenever it dies."""
@@ -81,9 +89,10 @@ class WorkerProcess:
             self._watcher.join(5)
 
     def _spawn(self) -> None:
+        self._ready.value = 0
         self._process = self._context.Process(
             target=run_worker,
-            args=(self.settings, os.getpid(), self._last_beat),
+            args=(self.settings, os.getpid(), self._last_beat, self._ready),
             name="siteloop-worker",
         )
         self._process.start()
@@ -108,8 +117,12 @@ def _lowest_priority() -> None:
         os.nice(WORKER_NICENESS)
 
 
-def run_worker(settings: Settings, front_pid: int, last_beat=None) -> None:
-    """The worker process: run a worker `Service` until the front asks it to stop or is gone."""
+def run_worker(settings: Settings, front_pid: int, last_beat=None, ready=None) -> None:
+    """The worker process: run a worker `Service` until the front asks it to stop or is gone.
+
+    `ready`, when given, is a `multiprocessing.Value("b")` set once the service has started:
+    its inbox has then taken its first batch (`Inbox.start` sweeps before returning).
+    """
     from bot.service import Service
 
     _lowest_priority()
@@ -121,6 +134,8 @@ def run_worker(settings: Settings, front_pid: int, last_beat=None) -> None:
     service = Service(settings, role="worker")
     service.heartbeat.shared = last_beat
     service.start()
+    if ready is not None:
+        ready.value = 1
     try:
         while not stop.wait(1):
             if os.getppid() != front_pid:

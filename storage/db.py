@@ -31,7 +31,35 @@ def normalise_url(url: str | URL) -> URL:
     return parsed
 
 
+class DatabaseUnavailable(Exception):
+    """The database can't be opened or reached; the message says what is wrong, in one line."""
+
+
+# Seconds to wait for PostgreSQL to answer a connection: a host that is down fails in this
+# time rather than the operating system's minutes.
+CONNECT_TIMEOUT_SECONDS = 10
+
+
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """Return an engine for `url`, connected once to check the database is there.
+
+    Raises DatabaseUnavailable, saying why, when the database can't be opened (a SQLite file in
+    a folder that doesn't exist or can't be written) or reached (PostgreSQL down, refusing the
+    login, or no such database).
+    """
+    engine = _create_engine(url, **kwargs)
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.DBAPIError as error:
+        engine.dispose()
+        place = engine.url.render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise DatabaseUnavailable(f"can't open {place}: {reason}") from None
+    return engine
+
+
+def _create_engine(url: str | URL, **kwargs: Any) -> Engine:
     """Return an engine for `url` (any SQLAlchemy URL); extra keyword arguments go to create_engine.
 
     SQLite gets WAL, enforced foreign keys, a busy timeout, and transactions that begin with
@@ -47,6 +75,10 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs["connect_args"] = {
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        **kwargs.get("connect_args", {}),
+    }
     return sa.create_engine(parsed, **kwargs)
 
 

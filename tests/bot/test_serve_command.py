@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -62,8 +63,20 @@ def environment(tmp_path: Path, **values: str) -> dict[str, str]:
     return cli.environment(tmp_path, SITELOOP_LOG_FORMAT="json", **values)
 
 
-def serve(slack, database_url: str, tmp_path: Path, **settings: str) -> tuple[Process, int]:
-    """Start `siteloop serve` against `slack` and return it, listening, with its port."""
+def health(port: int) -> tuple[int, dict]:
+    """Return what `/healthz` answers: its status and its report."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def serve(
+    slack, database_url: str, tmp_path: Path, ready: bool = True, **settings: str
+) -> tuple[Process, int]:
+    """Start `siteloop serve` against `slack` and return it, listening (and, with `ready`, its
+    health check answering 200, as a load balancer waits for), with its port."""
     env = environment(
         tmp_path,
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -75,6 +88,8 @@ def serve(slack, database_url: str, tmp_path: Path, **settings: str) -> tuple[Pr
     process = Process(["serve", "--port", "0"], env, tmp_path)
     port = process.wait_for_log("listening")["port"]
     slack.connect(f"http://127.0.0.1:{port}/slack/events")
+    if ready:
+        slack.wait_for(lambda: health(port)[0] == 200, timeout=20)
     return process, port
 
 
@@ -103,6 +118,28 @@ def test_serve_answers_a_signed_command_and_refuses_a_forged_one(served, slack):
     assert len(helped) == 1
     request = process.wait_for_log("command /siteloop")
     assert (request["team"], request["channel"], request["user"]) == ("T0SITE", "C0TOWER", "U0ANN")
+
+
+def test_health_says_starting_until_the_worker_takes_requests_then_answers_promptly(
+    slack, app_database_url, tmp_path
+):
+    process, port = serve(slack, app_database_url, tmp_path, ready=False)
+    try:
+        seen = [health(port)]
+        while seen[-1][0] != 200:
+            seen.append(health(port))
+            time.sleep(0.02)  # polling a real process, as a load balancer does
+        asked = time.monotonic()
+        slack.driver.command("/siteloop", "help", user="U0ANN", channel="C0TOWER")
+        slack.wait_for(lambda: slack.ephemerals(user="U0ANN"))
+        answered_in = time.monotonic() - asked
+    finally:
+        process.stop()
+
+    assert (seen[0][0], seen[0][1]["worker"], seen[0][1]["ok"]) == (503, "starting", False)
+    assert {report["worker"] for _, report in seen} == {"starting", "running"}
+    assert seen[-1][1]["ok"] and seen[-1][1]["worker"] == "running"
+    assert answered_in < 0.5, f"the first command was answered after {answered_in:.2f} s"
 
 
 def test_a_worker_process_that_dies_is_started_again_and_what_came_meanwhile_is_done(served, slack):
