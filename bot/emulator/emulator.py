@@ -42,7 +42,7 @@ DEFAULT_SCOPES = (
     "reactions:read",
     "reactions:write",
     "users:read",
-    "files:write",
+    "users:read.email",
 )
 T = TypeVar("T")
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.emulator import SlackEmulator
+from bot.emulator import DEFAULT_SCOPES, SlackEmulator
 from tests.emulator.helpers import FakeBot, FakeMonotonic, SocketBot
 
 
@@ -15,9 +15,15 @@ def monotonic() -> FakeMonotonic:
 
 
 @pytest.fixture
-def emu(clock, monotonic) -> Iterator[SlackEmulator]:
+def scopes() -> tuple[str, ...]:
+    """The scopes granted to the emulated app: the shipped manifest's, unless a test says."""
+    return DEFAULT_SCOPES
+
+
+@pytest.fixture
+def emu(clock, monotonic, scopes) -> Iterator[SlackEmulator]:
     """Yield a running emulator: Ann and Bob in #tower-a (the bot too), time under test control."""
-    emulator = SlackEmulator(clock=clock, monotonic=monotonic)
+    emulator = SlackEmulator(clock=clock, monotonic=monotonic, scopes=scopes)
     emulator.add_user(
         "U_ANN", name="ann", real_name="Ann Lee", tz="Asia/Ho_Chi_Minh", email="ann@example.com"
     )

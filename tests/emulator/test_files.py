@@ -3,7 +3,16 @@
 import urllib.request
 
 import pytest
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from bot.emulator import DEFAULT_SCOPES, SlackEmulator
+
+
+@pytest.fixture
+def scopes() -> tuple[str, ...]:
+    """siteloop doesn't upload files yet (the manifest lacks files:write); Slack's API does."""
+    return (*DEFAULT_SCOPES, "files:write")
 
 
 def test_files_upload_v2_shares_the_file_in_the_channel(emu, bot, client):
@@ -61,3 +70,19 @@ def test_an_empty_file_is_refused(client):
         client.files_getUploadURLExternal(filename="a.txt", length=0)
 
     assert raised.value.response["error"] == "missing_argument"
+
+
+def test_an_app_without_files_write_is_refused_an_upload_url(clock):
+    with SlackEmulator(clock=clock) as shipped:  # the manifest's scopes
+        client = WebClient(base_url=shipped.api_url, token=shipped.bot_token)
+
+        with pytest.raises(SlackApiError) as refused:
+            client.files_getUploadURLExternal(filename="digest.png", length=3)
+
+    answer = refused.value.response.data
+    assert (answer["ok"], answer["error"], answer["needed"]) == (
+        False,
+        "missing_scope",
+        "files:write",
+    )
+    assert "users:read.email" in answer["provided"].split(",")

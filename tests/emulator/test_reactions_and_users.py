@@ -50,17 +50,17 @@ def test_users_info_gives_the_time_zone_as_slack_does(client):
     assert user["tz_label"] == "Indochina Time"
     assert bob["tz_offset"] == -8 * 3600 and bob["tz_label"] == "Pacific Standard Time"
     assert user["profile"]["real_name"] == "Ann Lee" and user["is_bot"] is False
-    assert "email" not in user["profile"]  # users:read.email is not among the default scopes
+    assert user["profile"]["email"] == "ann@example.com"  # the manifest has users:read.email
 
 
-def test_users_info_shows_the_email_with_users_read_email(clock):
-    with SlackEmulator(clock=clock, scopes=("users:read", "users:read.email")) as emu:
+def test_users_info_omits_the_email_without_users_read_email(clock):
+    with SlackEmulator(clock=clock, scopes=("users:read",)) as emu:
         emu.add_user("U_ANN", name="ann", email="ann@example.com")
         client = WebClient(base_url=emu.api_url, token=emu.bot_token)
 
         profile = client.users_info(user="U_ANN")["user"]["profile"]
 
-    assert profile["email"] == "ann@example.com"
+    assert "email" not in profile and profile["real_name"] == "ann"
 
 
 def test_a_deactivated_user_cannot_get_a_dm(emu, client):

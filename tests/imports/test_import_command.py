@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from storage.models import Task
+from storage.models import Member, Task
 from tests.bot.sites import setup_project
 from tests.cli import environment, run_siteloop
 
@@ -119,3 +119,20 @@ def test_a_file_without_a_title_column_is_refused(project, tmp_path):
 
     assert result.returncode == 2
     assert "has no title column" in result.stderr
+
+
+def test_it_matches_an_assignee_written_as_the_email_slack_gave_siteloop(project, slack, tmp_path):
+    # Cam's email reaches siteloop from users.info only with the manifest's users:read.email.
+    slack.add_user("U0CAM", name="cam", real_name="Cam Le", email="Cam.Le@site.example")
+    slack.add_member("C0TOWER", "U0CAM")
+    slack.driver.command("/siteloop", "role @cam lead", user="U0ANN", channel="C0TOWER")
+    (tmp_path / "schedule.csv").write_text(
+        "Task name,Assigned to,Finish\nPour slab L3,cam.le@site.example,2026-12-04\n"
+    )
+
+    result = run(project, tmp_path, "import", "tasks", "schedule.csv", "--project", "TWR")
+
+    assert result.returncode == 0, result.stderr
+    [pour] = tasks(project)
+    with project.runtime.sessions() as session:
+        assert session.get(Member, pour.assignee_id).slack_user_id == "U0CAM"

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from storage.db import (
+    DatabaseUnavailable,
     is_reachable,
     make_engine,
     make_session_factory,
@@ -136,8 +137,14 @@ def test_it_reports_a_database_that_answers_as_reachable(empty_engine):
     assert is_reachable(empty_engine) is True
 
 
+def test_it_refuses_to_make_an_engine_on_a_database_it_cannot_open(tmp_path):
+    with pytest.raises(DatabaseUnavailable, match=r"can't open sqlite:///.*unable to open"):
+        make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'siteloop.db'}")
+
+
 def test_it_reports_a_database_that_cannot_be_opened_as_unreachable(tmp_path, caplog):
-    engine = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'siteloop.db'}")
+    # As a database that went away after start looks to the health check.
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'siteloop.db'}")
 
     reachable = is_reachable(engine)
 
