@@ -69,4 +69,23 @@ def test_it_posts_a_follow_up_decided_before_its_card_arrived_in_the_cards_threa
     assert "<@U0BOB>" in follow_up.text and "TWR-1" in follow_up.text
 
 
+def test_it_posts_a_follow_up_in_the_channel_saying_so_when_its_card_failed_for_good(
+    site, slack, clock
+):
+    site.dispatcher.stop()
+    run_task(slack, "add Pour slab L3 @bob")
+    clock.advance(hours=3)
+    assert site.tick().messages_queued == 1
+    slack.faults.fail_next("chat.postMessage", error="invalid_blocks")  # the card, refused
+
+    deliver_everything(site, clock.now())
+
+    shown_in_channel = [m for m in slack.messages(CHANNEL) if "TWR-1" in m.rendered]
+    [follow_up] = shown_in_channel  # no card: the follow-up alone, in the channel
+    assert "<@U0BOB>" in follow_up.text and follow_up.thread_ts is None
+    assert "This belongs in the task's thread, but its card could not be posted" in (
+        follow_up.rendered
+    )
+
+
 __all__ = ["site"]  # the fixture
