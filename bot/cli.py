@@ -252,7 +252,7 @@ def main() -> None:
     from storage.db import DatabaseUnavailable
 
     try:
-        cli(prog_name="siteloop", standalone_mode=True)
+        cli(prog_name="siteloop")
     except DatabaseUnavailable as error:
         typer.echo(
             f"siteloop: DATABASE_URL: {error}. Check the URL and that the database is up, "
