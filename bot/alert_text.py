@@ -16,9 +16,9 @@ from bot.blocks.alert_facts import alert_numbers, in_hours, number
 from bot.blocks.alert_messages import AlertMessage, Style
 from rules.alerts import NotificationKind
 from rules.grammar_numbers import format_money
+from rules.notice import Notice
 from rules.rule import Audience, Clock
 from rules.slack_text import mrkdwn
-from storage.tick import Notice
 
 _OPENERS = {
     NotificationKind.FOLLOW_UP: "",

@@ -36,11 +36,12 @@ from bot.blocks import alert_messages
 from bot.blocks.alert_messages import alert_blocks
 from bot.clock import Clock as TimeSource
 from bot.config import Settings
+from rules.notice import Notice, Outgoing
 from rules.rule import Audience, Via
 from rules.rulebook import Rulebook, load_default_rulebook, load_rulebook
 from storage import tick as ticks
 from storage.db import is_reachable, make_engine
-from storage.tick import Notice, Outgoing, TickResult
+from storage.tick import TickResult
 
 __all__ = [
     "compose_messages",

@@ -111,25 +111,20 @@ def enqueue(
         dedupe_key: when a message with this key exists already, it is returned instead and
             nothing is added (a decision replayed after a crash enqueues once).
     """
-    problem = payload_problem(target, payload)
-    if problem is not None:
-        raise InvalidPayload(problem)
-    if dedupe_key is not None and (existing := _by_dedupe_key(session, dedupe_key)) is not None:
-        return existing
-    message = OutboxMessage(
-        created_at=now,
+    row = outbox_row(
         kind=kind,
         target=target,
-        thread_ts=thread_ts,
         payload=payload,
-        state=OutboxState.PENDING,
-        attempts=0,
-        next_attempt_at=now,
+        now=now,
+        thread_ts=thread_ts,
         project_id=project_id,
         task_id=task_id,
         alert_id=alert_id,
         dedupe_key=dedupe_key,
     )
+    if dedupe_key is not None and (existing := _by_dedupe_key(session, dedupe_key)) is not None:
+        return existing
+    message = OutboxMessage(**row)
     try:
         # A concurrent producer may commit the same key first; only this insert is undone.
         with session.begin_nested():
@@ -140,6 +135,66 @@ def enqueue(
             raise
         return stored
     return message
+
+
+def outbox_row(
+    *,
+    kind: str,
+    target: str,
+    payload: dict[str, Any],
+    now: datetime,
+    due_at: datetime | None = None,
+    waits_for_thread: bool = False,
+    thread_ts: str | None = None,
+    project_id: int | None = None,
+    task_id: int | None = None,
+    alert_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> dict[str, Any]:
+    """Return the row of one message to send, as `enqueue` and `enqueue_many` write it.
+
+    `due_at` defers it (never before `now`); `waits_for_thread` holds it until its task's card
+    is in Slack. Raises InvalidPayload (naming the dedupe key, if any) when the payload breaks
+    the contract.
+    """
+    problem = payload_problem(target, payload)
+    if problem is not None:
+        raise InvalidPayload(f"{dedupe_key}: {problem}" if dedupe_key else problem)
+    return {
+        "created_at": now,
+        "kind": kind,
+        "project_id": project_id,
+        "task_id": task_id,
+        "alert_id": alert_id,
+        "target": target,
+        "thread_ts": thread_ts,
+        "payload": payload,
+        "state": OutboxState.WAITING if waits_for_thread else OutboxState.PENDING,
+        "attempts": 0,
+        "next_attempt_at": max(due_at, now) if due_at is not None else now,
+        "dedupe_key": dedupe_key,
+    }
+
+
+def enqueue_many(session: Session, rows: Mapping[str, dict[str, Any]]) -> set[str]:
+    """Add the rows of `outbox_row` by their dedupe keys, each key once; return the keys that
+    were new (the others were queued before).
+
+    One query for the keys already taken, one multi-row INSERT, both in the caller's
+    transaction. The caller must hold off other writers of the same keys meanwhile (SQLite's
+    write lock, or the tick lock on PostgreSQL); the UNIQUE constraint backs that up.
+    """
+    keys = list(rows)
+    taken: set[str] = set()
+    for start in range(0, len(keys), 500):
+        query = sa.select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.dedupe_key.in_(keys[start : start + 500])
+        )
+        taken.update(key for key in session.scalars(query) if key is not None)
+    fresh = {key: row for key, row in rows.items() if key not in taken}
+    if fresh:
+        session.execute(sa.insert(OutboxMessage.__table__), list(fresh.values()))
+    return set(fresh)
 
 
 def _by_dedupe_key(session: Session, dedupe_key: str) -> OutboxMessage | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rules.grammar_numbers import format_money, format_number
+from rules.notice import Notice
 from rules.rule import Clock
-from storage.tick import Notice
 
 
 def in_hours(notice: Notice, value: float) -> str:

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from bot.decisions import compose_messages
 from rules.alerts import Notification, NotificationKind
 from rules.evaluator import evaluate_project, evaluate_task
+from rules.notice import Notice, Outgoing, Routing
 from rules.rule import Via
 from rules.rulebook import load_default_rulebook
 from rules.vocabulary import TaskStatus
-from storage.tick import Notice, Outgoing, Routing
 from tests.decisions.conftest import TUESDAY_8, saigon
 from tests.rules.factories import make_project, make_task
 
