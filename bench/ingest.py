@@ -236,7 +236,7 @@ def build_load(
 
 
 def signed_headers(body: bytes, content_type: str) -> dict[str, str]:
-    from bot.emulator.delivery import signature_headers
+    from bot.emulator.to_bot.sender import signature_headers
 
     return {
         "Content-Type": content_type,

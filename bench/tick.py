@@ -46,7 +46,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.decisions import run_tick
+from bot.notify.tick import run_tick
 from rules.rulebook import load_default_rulebook
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.migrate import upgrade

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from rules.grammar_numbers import canonical_unit
+from rules.grammar.numbers import canonical_unit
 
 FIELDS = {
     "key": ("key", "task key", "task"),

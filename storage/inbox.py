@@ -1,7 +1,7 @@
 """The inbox: Slack events and commands stored before Slack hears "got it", then processed.
 
 The request path calls `accept` (one INSERT, leased to the accepting process) and answers
-Slack; the worker (`bot.inbox`) runs the listeners, then `mark_done`, or `retry_later` /
+Slack; the worker (`bot.slack.inbox`) runs the listeners, then `mark_done`, or `retry_later` /
 `give_up` when they fail. `sweep_ids` + `claim` recover events whose lease ran out: their
 process died between answering Slack and processing them. `newest` and `retry` are for admins.
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import URL
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.emulator import SlackEmulator
-from bot.service import Service
+from bot.process.service import Service
 from tests.databases import empty_postgres_schema, postgres_server, run_database
 
 SIGNING_SECRET = "test-signing-secret-8f742231b10e"

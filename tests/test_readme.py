@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.main import get_command
 
-from bot.cli import cli
+from bot.cli.main import cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 # `siteloop …` in code: either inside backticks, or a line of a ```bash block.

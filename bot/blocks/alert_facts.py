@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rules.grammar_numbers import format_money, format_number
+from rules.grammar.numbers import format_money, format_number
 from rules.notice import Notice
 from rules.rule import Clock
 

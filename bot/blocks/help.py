@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.commands_catalogue import CATALOGUE
+from bot.blocks.command_usage import CATALOGUE
 
 INTRO = (
     "siteloop closes the loop between the site and the office: crews report progress here in "

@@ -30,7 +30,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from rules.grammar_numbers import format_money, format_number
+from rules.grammar.numbers import format_money, format_number
 from rules.slack_text import mrkdwn
 from rules.vocabulary import TaskStatus
 

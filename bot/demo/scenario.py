@@ -20,7 +20,7 @@ from bot.config import load_settings
 from bot.demo.stage import CHANNEL, Stage
 from bot.demo.transcript import Transcript
 from bot.emulator import SlackEmulator
-from bot.service import Service
+from bot.process.service import Service
 from bot.services.schedule_import import check_rows, import_rows, read_schedule
 from storage.db import session_scope
 from storage.projects import find_project

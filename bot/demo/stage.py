@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.delivery.pipeline import build_dispatcher
 from bot.demo.transcript import Transcript
 from bot.emulator import Message, SlackEmulator
-from bot.service import Service
+from bot.process.service import Service
 from rules.vocabulary import OutboxState
 from storage.db import session_scope
 from storage.models import OutboxMessage

@@ -4,11 +4,11 @@ See `SlackEmulator` for the workspace and what tests read, `SlackDriver` for wha
 `SocketMode` for Slack's end of a Socket Mode connection (`emu.socket_mode`).
 """
 
-from bot.emulator.delivery import Delivery, Reply
-from bot.emulator.driver import Posted, SlackDriver
 from bot.emulator.emulator import DEFAULT_SCOPES, SlackEmulator
-from bot.emulator.models import Call, Channel, Ephemeral, Message, ResponsePost, User, View
-from bot.emulator.socket_mode import SocketMode
+from bot.emulator.people.driver import Posted, SlackDriver
+from bot.emulator.socket_mode.server import SocketMode
+from bot.emulator.state.models import Call, Channel, Ephemeral, Message, ResponsePost, User, View
+from bot.emulator.to_bot.sender import Delivery, Reply
 
 __all__ = [
     "DEFAULT_SCOPES",

@@ -20,17 +20,26 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from bot.clock import Clock, SystemClock
-from bot.emulator.context import ApiContext
-from bot.emulator.delivery import Deliverer, Delivery, EventQueue
-from bot.emulator.driver import SlackDriver
-from bot.emulator.faults import Faults
-from bot.emulator.ids import IdSource, TsSource
-from bot.emulator.models import Call, Channel, Ephemeral, Message, ResponsePost, Team, User, View
-from bot.emulator.ratelimits import RateLimiter
-from bot.emulator.socket_mode import SocketMode
-from bot.emulator.triggers import ResponseUrls, Triggers
-from bot.emulator.webapi import EmulatorServer, WebApi
-from bot.emulator.workspace import Workspace
+from bot.emulator.people.driver import SlackDriver
+from bot.emulator.socket_mode.server import SocketMode
+from bot.emulator.state.ids import IdSource, TsSource
+from bot.emulator.state.models import (
+    Call,
+    Channel,
+    Ephemeral,
+    Message,
+    ResponsePost,
+    Team,
+    User,
+    View,
+)
+from bot.emulator.state.workspace import Workspace
+from bot.emulator.to_bot.sender import Deliverer, Delivery, EventQueue
+from bot.emulator.web_api.context import ApiContext
+from bot.emulator.web_api.faults import Faults
+from bot.emulator.web_api.ratelimits import RateLimiter
+from bot.emulator.web_api.server import EmulatorServer, WebApi
+from bot.emulator.web_api.triggers import ResponseUrls, Triggers
 
 DEFAULT_SCOPES = (
     "commands",

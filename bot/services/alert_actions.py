@@ -38,9 +38,9 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import alert_messages, task_card
 from bot.blocks.alert_messages import SNOOZE_1H, SNOOZE_4H
-from bot.replies import UserError
 from bot.services import task_actions, tasks
 from bot.services.alert_delivery import keep_payload
+from bot.services.replies import UserError
 from bot.services.request import Request, Where
 from bot.services.task_actions import Click
 from rules.calendar import Calendar

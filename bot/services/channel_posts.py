@@ -20,9 +20,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bot.replies import UserError
 from bot.services import reports, task_actions
-from rules.grammar import ParsedReport, ReportContext, parse_report
+from bot.services.replies import UserError
+from rules.grammar.parsed import ParsedReport, ReportContext
+from rules.grammar.report import parse_report
 from rules.vocabulary import UpdateKind, UpdateSource
 from storage import projects
 from storage.models import Member, Task, Update

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.blocks.loop_report import report_blocks, report_text
-from bot.replies import Answer, UserError
+from bot.services.replies import Answer, UserError
 from bot.services.request import Request
 from storage.loop_metrics import LoopReport, alert_times, summarise
 from storage.models import Project

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from bot.replies import Answer, UserError
+from bot.services.replies import Answer, UserError
 from bot.services.request import Request, require_known_people
 from rules.slack_text import mrkdwn
 from rules.task_refs import extract_mentions

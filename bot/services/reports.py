@@ -10,16 +10,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.replies import Answer, UserError
-from rules.grammar import (
-    ParsedReport,
-    ReportContext,
-    TaskSnapshot,
-    explain_problems,
-    parse_report,
-    summarise,
-)
-from rules.grammar_numbers import currency_matches
+from bot.services.replies import Answer, UserError
+from rules.grammar.numbers import currency_matches
+from rules.grammar.parsed import ParsedReport, ReportContext
+from rules.grammar.report import parse_report
+from rules.grammar.summary import TaskSnapshot, explain_problems, summarise
 from rules.vocabulary import Role, UpdateSource
 from storage import projects
 from storage.models import Member, Project, Task

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.replies import UserError
+from bot.services.replies import UserError
 from rules.slack_text import mrkdwn
 from storage import projects
 from storage.models import Member, Project

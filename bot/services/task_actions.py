@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import task_card, task_modals
 from bot.blocks.task_modals import ModalOrigin
-from bot.replies import UserError
 from bot.services import cards, reports
+from bot.services.replies import UserError
 from bot.services.task_forms import read_blocked_form, read_update_form
-from rules.grammar import ParsedReport
+from rules.grammar.parsed import ParsedReport
 from rules.vocabulary import OutboxState, Role, TaskStatus, UpdateKind, UpdateSource
 from storage import projects
 from storage.models import Member, OutboxMessage, Task

@@ -13,8 +13,7 @@ from collections.abc import Collection, Mapping
 
 from bot.blocks.task_card import clip
 from bot.blocks.task_modals import COST, NOTE, PERCENT, QUANTITY, REASON
-from rules.grammar import ParsedReport, ReportContext, explain_problems, parse_report
-from rules.grammar_numbers import (
+from rules.grammar.numbers import (
     AmountError,
     NumberError,
     QuantityError,
@@ -23,6 +22,9 @@ from rules.grammar_numbers import (
     parse_quantity,
     read_number,
 )
+from rules.grammar.parsed import ParsedReport, ReportContext
+from rules.grammar.report import parse_report
+from rules.grammar.summary import explain_problems
 from rules.slack_text import mrkdwn
 
 ERROR_LIMIT = 500

@@ -11,9 +11,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.replies import SECTION_LIMIT, Answer, UserError
+from bot.services.replies import SECTION_LIMIT, Answer, UserError
 from bot.services.request import Request
-from rules.grammar_numbers import format_number
+from rules.grammar.numbers import format_number
 from rules.slack_text import mrkdwn
 from rules.task_refs import extract_mentions
 from rules.vocabulary import TaskStatus

@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.replies import Answer, UserError
 from bot.services import assignment
+from bot.services.replies import Answer, UserError
 from bot.services.request import Request, require_known_people
-from rules.grammar_numbers import format_money, format_number
-from rules.grammar_task_add import parse_task_add
+from rules.grammar.numbers import format_money, format_number
+from rules.grammar.task_add import parse_task_add
 from rules.slack_text import mrkdwn, plain
 from rules.task_refs import extract_mentions, find_task_refs
 from rules.vocabulary import Role, TaskStatus

@@ -24,5 +24,5 @@ class CommandRun(Base):
     # Slack's trigger_ids are short ("13345224609.738474920.8088930838d88f008e0"), never over 255.
     trigger_id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
     ran_at: Mapped[datetime] = mapped_column(Instant, index=True)
-    # The answer the person was shown (`bot.replies.Answer.to_dict`).
+    # The answer the person was shown (`bot.services.replies.Answer.to_dict`).
     answer: Mapped[dict[str, Any]] = mapped_column(Json)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.emulator.models import Message
+from bot.emulator.state.models import Message
 from storage import outbox
 from tests.bot.sites import setup_project, task
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from bot.blocks.task_card import CardFacts, card_blocks, card_text
 from bot.blocks.task_modals import ModalOrigin, blocked_modal, update_modal
-from bot.emulator.blocks import message_block_errors, view_errors
+from bot.emulator.web_api.block_kit import message_block_errors, view_errors
 from rules.vocabulary import TaskStatus
 from tests.actions.cards import card_of, run_task, site
 

@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from rules.grammar import ReportContext, parse_report
+from rules.grammar.parsed import ReportContext
+from rules.grammar.report import parse_report
 from storage.models import Update
 from tests.bot.sites import plan_task, setup_project
 

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
-from bot.emulator.delivery import signature_headers
+from bot.emulator.to_bot.sender import signature_headers
 from storage import inbox
 from storage.models import InboxEvent, Update
 from tests.bot.sites import plan_task, setup_project, task

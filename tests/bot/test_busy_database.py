@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from bot import inbox
+from bot.slack import inbox
 from tests.bot.sites import plan_task, setup_project, task
 
 

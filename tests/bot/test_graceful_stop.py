@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from bot.server import HttpServer
+from bot.process.server import HttpServer
 
 
 @pytest.fixture

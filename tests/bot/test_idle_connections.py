@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from bot.server import IDLE_SECONDS, MAX_BODY_BYTES
+from bot.process.server import IDLE_SECONDS, MAX_BODY_BYTES
 
 
 def idle_connection_count() -> int:

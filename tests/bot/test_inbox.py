@@ -7,8 +7,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from bot import logs
-from bot.emulator import Message, envelopes
-from bot.service import Service
+from bot.emulator import Message
+from bot.emulator.to_bot import envelopes
+from bot.process.service import Service
 from storage import inbox
 from storage.models import InboxEvent, Update
 from tests.bot.sites import plan_task, setup_project, task

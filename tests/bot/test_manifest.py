@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import listeners
 from bot.blocks import alert_messages, task_card
 from bot.blocks.alert_messages import AlertMessage, Style, alert_blocks
 from bot.blocks.task_card import CardFacts, card_blocks
 from bot.blocks.task_modals import ModalOrigin, blocked_modal, update_modal
 from bot.emulator import DEFAULT_SCOPES
+from bot.slack import listeners
 from rules.vocabulary import TaskStatus
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())

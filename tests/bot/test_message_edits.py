@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from bot.emulator import envelopes
+from bot.emulator.to_bot import envelopes
 from tests.bot.sites import answer, plan_task, setup_project
 
 

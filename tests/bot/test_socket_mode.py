@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.service import Service
+from bot.process.service import Service
 from tests.conftest import SIGNING_SECRET, settings_for
 
 

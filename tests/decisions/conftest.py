@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.decisions import run_tick
+from bot.notify.tick import run_tick
 from rules.rulebook import Rulebook, parse_rulebook
 from rules.vocabulary import Role, TaskStatus, UpdateKind, UpdateSource
 from storage.db import session_scope

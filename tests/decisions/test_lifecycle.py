@@ -223,7 +223,7 @@ def test_ticking_twice_at_the_same_instant_changes_nothing(site: Site):
 
 
 def test_a_failing_task_is_pushed_back_and_does_not_block_the_others(site: Site):
-    from bot.decisions import compose_messages
+    from bot.notify.compose import compose_messages
 
     first = site.add_task(now=SATURDAY_13)
     second = site.add_task("Formwork L4", now=SATURDAY_13)

@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-from bot.decisions import compose_messages
+from bot.notify.compose import compose_messages
 from rules.alerts import Notification, NotificationKind
 from rules.evaluator import evaluate_project, evaluate_task
 from rules.notice import Notice, Outgoing, Routing

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, selectinload
 
-from bot.decisions import run_tick
+from bot.notify.tick import run_tick
 from rules.alerts import AlertState, decide
 from rules.evaluator import evaluate_project, evaluate_task
 from rules.facts import ProjectFacts, TaskFacts

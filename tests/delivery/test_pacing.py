@@ -4,7 +4,7 @@ import itertools
 from datetime import timedelta
 
 from bot.delivery.policy import Pacer
-from bot.emulator.ids import parse_ts
+from bot.emulator.state.ids import parse_ts
 from rules.vocabulary import OutboxState
 from tests.delivery.conftest import drain, enqueue, make_dispatcher, row, texts
 

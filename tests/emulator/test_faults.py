@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, FixedValueRetryIntervalCalculator
 
-from bot.emulator.faults import FaultKind, Faults
+from bot.emulator.web_api.faults import FaultKind, Faults
 
 
 def test_fail_next_answers_a_5xx_and_changes_nothing(emu, client):

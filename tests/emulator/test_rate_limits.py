@@ -3,7 +3,7 @@
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from bot.emulator.ratelimits import RateLimiter
+from bot.emulator.web_api.ratelimits import RateLimiter
 from tests.emulator.helpers import FakeMonotonic
 
 

@@ -4,7 +4,7 @@ import time
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.emulator.delivery import signature_headers
+from bot.emulator.to_bot.sender import signature_headers
 from tests.emulator.helpers import slack_fixture
 
 

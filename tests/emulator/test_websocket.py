@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from slack_sdk import WebClient
 
-from bot.emulator.websocket import (
+from bot.emulator.socket_mode.websocket import (
     CloseCode,
     Opcode,
     ProtocolError,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from bot.emulator.models import Message
+from bot.emulator.state.models import Message
 from rules.vocabulary import OutboxState
 from storage.models import Alert, OutboxMessage, Update
 from storage.tasks import find_task

@@ -21,8 +21,8 @@ from bot.clock import ManualClock
 from bot.delivery import Dispatcher
 from bot.delivery.pipeline import build_dispatcher
 from bot.emulator import SlackEmulator
-from bot.emulator.faults import Fault, FaultKind
-from bot.service import Service
+from bot.emulator.web_api.faults import Fault, FaultKind
+from bot.process.service import Service
 from storage import outbox
 from storage.db import session_scope
 from tests.bot.sites import plan_task, setup_project

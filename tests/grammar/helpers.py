@@ -1,6 +1,7 @@
 """Shorthands for the grammar tests."""
 
-from rules.grammar import ParsedReport, ReportContext, parse_report
+from rules.grammar.parsed import ParsedReport, ReportContext
+from rules.grammar.report import parse_report
 
 
 def update(text: str, **options) -> ParsedReport:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from rules.grammar_numbers import (
+from rules.grammar.numbers import (
     AmountError,
     QuantityError,
     currency_matches,

@@ -10,18 +10,12 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.grammar import (
-    MAX_TEXT,
-    ParsedReport,
-    ReportContext,
-    StatusIntent,
-    TaskSnapshot,
-    explain_problems,
-    parse_report,
-    summarise,
-)
-from rules.grammar_numbers import MONEY_MAX, QUANTITY_MAX, UNITS
-from rules.grammar_task_add import NAME_MAX, TITLE_MAX, parse_task_add
+from rules.grammar.numbers import MONEY_MAX, QUANTITY_MAX, UNITS
+from rules.grammar.parsed import ParsedReport, ReportContext
+from rules.grammar.report import MAX_TEXT, parse_report
+from rules.grammar.status import StatusIntent
+from rules.grammar.summary import TaskSnapshot, explain_problems, summarise
+from rules.grammar.task_add import NAME_MAX, TITLE_MAX, parse_task_add
 from rules.vocabulary import UpdateKind
 
 TODAY = date(2026, 12, 1)

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from rules.grammar import ReportContext, StatusIntent, parse_report
+from rules.grammar.parsed import ReportContext
+from rules.grammar.report import parse_report
+from rules.grammar.status import StatusIntent
 from rules.vocabulary import UpdateKind
 
 UPDATE = ReportContext.UPDATE

@@ -2,7 +2,8 @@
 
 import pytest
 
-from rules.grammar import MAX_TEXT, ReportContext, parse_report
+from rules.grammar.parsed import ReportContext
+from rules.grammar.report import MAX_TEXT, parse_report
 from tests.grammar.helpers import update
 
 

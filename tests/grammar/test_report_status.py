@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from rules.grammar import ReportContext, StatusIntent, parse_report
+from rules.grammar.parsed import ReportContext
+from rules.grammar.report import parse_report
+from rules.grammar.status import StatusIntent
 from rules.vocabulary import TaskStatus, UpdateKind
 from tests.grammar.helpers import update
 

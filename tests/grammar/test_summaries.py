@@ -2,7 +2,9 @@
 
 from decimal import Decimal
 
-from rules.grammar import ReportContext, TaskSnapshot, explain_problems, parse_report, summarise
+from rules.grammar.parsed import ReportContext
+from rules.grammar.report import parse_report
+from rules.grammar.summary import TaskSnapshot, explain_problems, summarise
 from tests.grammar.helpers import update
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from rules.grammar_task_add import TaskDraft, parse_task_add
+from rules.grammar.task_add import TaskDraft, parse_task_add
 
 TUESDAY = date(2026, 12, 1)
 

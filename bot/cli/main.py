@@ -1,0 +1,254 @@
+"""The `siteloop` command line (also `python -m bot`)."""
+
+import signal
+import sys
+import threading
+from contextlib import nullcontext
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot import logs
+from bot.cli import common
+from bot.cli.imports import import_cli
+from bot.cli.inbox import inbox_cli
+from bot.cli.outbox import outbox_cli
+from bot.cli.report import report
+from bot.config import ConfigError
+from bot.process.identity import SlackUnavailable
+
+cli = typer.Typer(
+    help="siteloop: execution infrastructure for construction projects, in Slack.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_cli = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+rules_cli = typer.Typer(
+    help="The rules: what counts as a problem, whom to tell.", no_args_is_help=True
+)
+cli.add_typer(rules_cli, name="rules")
+cli.add_typer(import_cli, name="import")
+cli.add_typer(outbox_cli, name="outbox")
+cli.add_typer(inbox_cli, name="inbox")
+cli.command("report")(report)
+
+
+@cli.command()
+def serve(
+    port: Annotated[
+        int | None, typer.Option(help="HTTP port (default: $PORT or 3000; 0 picks a free one).")
+    ] = None,
+) -> None:
+    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on /slack/events."""
+    from bot.process.roles import FRONT
+    from bot.process.service import Service
+    from rules.rulebook import RulebookError
+
+    settings = common.settings(**({"PORT": port} if port is not None else {}))
+    # Listen for SIGTERM before starting, so a stop asked for during start-up is not lost.
+    stop = _stop_on_signals()
+    try:
+        service = Service(settings, role=FRONT)
+        service.start()
+    except (ConfigError, RulebookError) as error:
+        common.fail(str(error), 2)
+    except SlackUnavailable as error:
+        common.fail(str(error), error.exit_code)
+    while not stop.wait(1):
+        pass
+    service.stop()
+
+
+@cli.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Makes the crews' choices repeatable.")] = 7,
+    speed: Annotated[
+        float, typer.Option(help="Pace of the conversation: 0 is as fast as possible.")
+    ] = 1.0,
+    keep: Annotated[
+        Path | None, typer.Option(help="Keep the day's SQLite database at this path.")
+    ] = None,
+) -> None:
+    """Play a day on site against the local Slack emulator: no Slack account needed."""
+    import logging
+
+    from rich.console import Console
+
+    from bot.demo.scenario import run_demo
+
+    logs.configure("text", level=logging.ERROR)  # the transcript is the demo's output
+    raise typer.Exit(run_demo(Console(), seed=seed, speed=speed, keep=keep))
+
+
+class ExportKind(StrEnum):
+    tasks = "tasks"
+    updates = "updates"
+    alerts = "alerts"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+@cli.command()
+def export(
+    kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
+    project: Annotated[str, typer.Option("--project", help="The project's key, e.g. TWR.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or json.")] = ExportFormat.csv,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Export a project's tasks, updates or alerts for spreadsheets and other systems."""
+    from bot.cli.export_format import write_csv, write_json
+    from storage import export as rows
+    from storage.db import make_engine, make_session_factory
+    from storage.projects import find_project
+    from storage.tasks import project_keys
+
+    settings = common.settings()
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as session:
+        found = find_project(session, project)
+        if found is None:
+            known = ", ".join(project_keys(session)) or "none yet"
+            common.fail(f"there is no project {project.upper()} (projects: {known})", 2)
+        producer, columns = {
+            ExportKind.tasks: (rows.task_rows, rows.TASK_COLUMNS),
+            ExportKind.updates: (rows.update_rows, rows.UPDATE_COLUMNS),
+            ExportKind.alerts: (rows.alert_rows, rows.ALERT_COLUMNS),
+        }[kind]
+        with (
+            output.open("w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout)
+        ) as out:
+            if fmt == ExportFormat.csv:
+                count = write_csv(producer(session, found), columns, out)
+            else:
+                count = write_json(producer(session, found), out)
+    if output:
+        typer.echo(f"Wrote {count} {kind.value} of {found.key} to {output}.", err=True)
+
+
+@cli.command()
+def tick() -> None:
+    """Run one rule evaluation pass and one outbox delivery pass, then exit."""
+    from bot.clock import SystemClock
+    from bot.notify import tick as ticks
+    from rules.rulebook import RulebookError
+    from storage import migrate
+    from storage.db import make_engine, make_session_factory
+
+    settings = common.settings()
+    try:
+        rulebook = ticks.load_rules(settings.rules_path)
+    except RulebookError as error:
+        common.fail("the rules file is invalid:\n" + "\n".join(error.problems), 2)
+    engine = make_engine(settings.database_url)
+    try:
+        migrate.upgrade(engine)
+        sessions, clock = make_session_factory(engine), SystemClock()
+        result = ticks.run_tick(sessions, rulebook, clock.now())
+        delivery = _deliver_once(settings, engine, sessions, clock)
+    finally:
+        engine.dispose()
+    typer.echo(f"{result.summary()}; {delivery}")
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@rules_cli.command("check")
+def rules_check(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="The rules file (default: $SITELOOP_RULES, else the shipped rules)."),
+    ] = None,
+    text: Annotated[bool, typer.Option("--text", help="Also print each message in full.")] = False,
+) -> None:
+    """Validate a rules file; with a database, show what would fire now, sending nothing."""
+    from rich.console import Console
+
+    from bot.cli.rules_report import preview_report
+    from bot.clock import SystemClock
+    from bot.notify import tick as ticks
+    from rules.rulebook import DEFAULT_RULES, RulebookError, load_rulebook
+    from storage.db import make_session_factory
+
+    settings = common.settings()
+    path = file or settings.rules_path or DEFAULT_RULES
+    try:
+        rulebook = load_rulebook(path)
+    except RulebookError as error:
+        common.fail("the rules file is invalid:\n" + "\n".join(error.problems), 2)
+    typer.echo(ticks.describe_rulebook(rulebook, path))
+    engine = common.existing_database(settings.database_url)
+    if engine is None:
+        typer.echo(f"No siteloop database at {settings.database_display}: nothing to evaluate.")
+        return
+    now = SystemClock().now()
+    try:
+        result = ticks.preview_tick(make_session_factory(engine), rulebook, now)
+    finally:
+        engine.dispose()
+    console = Console()
+    for line in preview_report(result, now, text=text):
+        if isinstance(line, str):
+            console.print(line, soft_wrap=True, markup=False, highlight=False)
+        else:
+            console.print(line)
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations (safe to run again)."""
+    from storage import migrate
+
+    settings = common.settings()
+    migrate.upgrade(settings.database_url)
+    typer.echo(f"Database {settings.database_display} is up to date.")
+
+
+def _deliver_once(settings, engine, sessions, clock) -> str:
+    """Run one outbox delivery pass (`pipeline.deliver_pending`); return what it did."""
+    if settings.slack_bot_token is None:
+        return "delivery skipped (SLACK_BOT_TOKEN is not set)"
+    from bot.delivery.pipeline import deliver_pending
+    from bot.runtime import Runtime
+
+    runtime = Runtime(settings=settings, engine=engine, sessions=sessions, clock=clock)
+    return f"{deliver_pending(runtime, clock.now())} messages delivered"
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def main() -> None:
+    """Entry point of the `siteloop` console script.
+
+    A database that can't be opened stops any command with one line naming DATABASE_URL
+    (exit status 2), however deep in the command it was first needed.
+    """
+    from storage.db import DatabaseUnavailable
+
+    try:
+        cli(prog_name="siteloop")
+    except DatabaseUnavailable as error:
+        typer.echo(
+            f"siteloop: DATABASE_URL: {error}. Check the URL and that the database is up, "
+            "e.g. DATABASE_URL=sqlite:///siteloop.db or "
+            "DATABASE_URL=postgresql://user:password@host:5432/siteloop",
+            err=True,
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""What the emulated workspace holds: people, conversations, messages, views, files, ids."""
