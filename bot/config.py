@@ -121,7 +121,7 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Return the settings from the environment; raise `ConfigError` with one clear line if bad."""
     try:
-        return Settings(**overrides)
+        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic validates them
     except ValidationError as error:
         raise ConfigError(_describe(error)) from None
 

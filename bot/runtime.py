@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from storage.db import make_session_factory
 
 
 class Doorbell:
@@ -31,8 +32,8 @@ class Doorbell:
 class Runtime:
     """What listeners and jobs need, passed in explicitly rather than imported as globals.
 
-    `inbox_engine` and `inbox_sessions` reach the inbox (`storage.inbox`): SQLite keeps it in a
-    file of its own; without them, it is in the main database.
+    `inbox_database` is where the inbox (`storage.inbox`) lives when not in the main database:
+    SQLite keeps it in a file of its own. `inbox_engine` and `inbox_sessions` reach it.
     """
 
     settings: Settings
@@ -40,11 +41,21 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     doorbell: Doorbell = field(default_factory=Doorbell)
-    inbox_engine: Engine | None = None
-    inbox_sessions: sessionmaker[Session] | None = None
+    inbox_database: Engine | None = None
+    _inbox_sessions: sessionmaker[Session] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.inbox_engine is None:
-            object.__setattr__(self, "inbox_engine", self.engine)
-        if self.inbox_sessions is None:
-            object.__setattr__(self, "inbox_sessions", self.sessions)
+        # A factory of its own, even on the main engine: the hooks installed on `sessions`
+        # (`bot.services.card_hook`) have nothing to do with the inbox.
+        sessions = self.sessions
+        if self.inbox_database is not None:
+            sessions = make_session_factory(self.inbox_database)
+        object.__setattr__(self, "_inbox_sessions", sessions)
+
+    @property
+    def inbox_engine(self) -> Engine:
+        return self.inbox_database if self.inbox_database is not None else self.engine
+
+    @property
+    def inbox_sessions(self) -> sessionmaker[Session]:
+        return self._inbox_sessions

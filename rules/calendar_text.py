@@ -62,7 +62,7 @@ def _listed(value: object, what: str, example: str) -> list[object]:
     raise ValueError(f"{what}: {value!r} is not a list (write it like {example})")
 
 
-def parse_shift(text: str) -> Shift:
+def parse_shift(text: object) -> Shift:
     """Return the shift "HH:MM-HH:MM" spells; an end at or before the start runs overnight."""
     if not isinstance(text, str):
         raise ValueError(f"{text!r} is not a shift (use a range like 07:00-11:30)")

@@ -82,7 +82,7 @@ def choice_of(enum: type[_E], what: str) -> BeforeValidator:
 
     def read(value: object) -> _E:
         try:
-            return enum(str(value).strip().lower()) if isinstance(value, str) else enum(value)
+            return value if isinstance(value, enum) else enum(str(value).strip().lower())
         except ValueError:
             raise ValueError(f'"{value}" is not {what} (use {words})') from None
 
@@ -157,7 +157,7 @@ class Step(Model):
     @classmethod
     def _usual_way(cls, data: Any) -> Any:
         if isinstance(data, dict) and "via" not in data:
-            usual = {Audience.ASSIGNEE: Via.THREAD, Audience.CHANNEL: Via.CHANNEL}
+            usual: dict[str, Via] = {Audience.ASSIGNEE: Via.THREAD, Audience.CHANNEL: Via.CHANNEL}
             data = {**data, "via": usual.get(str(data.get("notify", "")).lower(), Via.DM)}
         return data
 

@@ -222,7 +222,8 @@ def _read_yaml(text: str, source: str) -> Any:
 
 def _cross_checks(raw: dict[str, Any], source: str) -> list[str]:
     """Return the problems no single model can see: duplicate ids, references, project keys."""
-    rules = raw.get("rules") if isinstance(raw.get("rules"), list) else []
+    listed = raw.get("rules")
+    rules = listed if isinstance(listed, list) else []
     ids = [rule.get("id") for rule in rules if isinstance(rule, dict)]
     known = {rule_id for rule_id in ids if isinstance(rule_id, str)}
     problems = [

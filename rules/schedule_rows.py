@@ -21,12 +21,15 @@ spaces, punctuation, common synonyms), so an export from most scheduling tools r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from rules.grammar.numbers import canonical_unit
+
+_T = TypeVar("_T")
 
 FIELDS = {
     "key": ("key", "task key", "task"),
@@ -96,7 +99,7 @@ def read_row(
     problems: list[str] = []
     cell = {name: (row.get(header) or "").strip() for name, header in columns.items()}
 
-    def parsed(name: str, reader):
+    def parsed(name: str, reader: Callable[[str], _T]) -> _T | None:
         if not cell.get(name):
             return None
         try:

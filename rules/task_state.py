@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from rules.vocabulary import TaskStatus, UpdateKind
 
@@ -105,7 +106,7 @@ def _with_values(state: TaskState, fact: Fact) -> TaskState:
         if state.last_update_at is None
         else max(state.last_update_at, fact.occurred_at)
     )
-    changes: dict = {"last_update_at": latest}
+    changes: dict[str, Any] = {"last_update_at": latest}
     if fact.percent is not None:
         changes["percent"] = fact.percent
     if fact.quantity is not None:

@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from storage.db import rows_changed
 from storage.models import CommandRun
 
 # A command is run again only by the sweep after a crash, minutes later; a week is plenty.
@@ -29,4 +30,4 @@ def remember(session: Session, trigger_id: str, now: datetime, answer: dict[str,
 def forget_old(session: Session, now: datetime) -> int:
     """Delete the runs older than `KEEP`; return how many."""
     statement = sa.delete(CommandRun).where(CommandRun.ran_at < now - KEEP)
-    return session.execute(statement.execution_options(synchronize_session=False)).rowcount
+    return rows_changed(session, statement.execution_options(synchronize_session=False))

@@ -208,3 +208,14 @@ def is_reachable(engine: Engine) -> bool:
         log.warning("database unreachable", exc_info=True)
         return False
     return True
+
+
+def rows_changed(session: Session, statement: sa.Executable) -> int:
+    """Run an UPDATE or DELETE in `session` and return how many rows it changed.
+
+    (`Session.execute` is typed to return a plain `Result`; a DML statement's is a
+    `CursorResult`, which counts.)
+    """
+    result = session.execute(statement)
+    assert isinstance(result, sa.CursorResult)
+    return int(result.rowcount)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs
 
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.orm import Session
 
-from storage.db import make_engine, normalise_url
+from storage.db import make_engine, normalise_url, rows_changed
 from storage.models import InboxEvent
 
 # How long an accepting process has to process its event before anyone else may.
@@ -33,7 +34,6 @@ LEASE = timedelta(minutes=2)
 # Done events are kept this long: Slack retries a delivery within minutes, never after a day.
 KEEP_DONE = timedelta(days=1)
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # Inbox rows are never loaded as objects, so updates need not look for them in the session.
 _PLAIN = {"synchronize_session": False}
 
@@ -77,13 +77,14 @@ def _move_left_over(engine: Engine, inbox_engine: Engine) -> None:
         main.execute(sa.delete(table))
 
 
-def parse_body(body: str) -> dict:
+def parse_body(body: str) -> dict[str, Any]:
     """Return a stored request as Bolt reads it: an event's JSON, or a command's form fields.
 
     Raises ValueError when it is neither.
     """
     if body.startswith("{"):
-        return json.loads(body)
+        parsed: dict[str, Any] = json.loads(body)
+        return parsed
     fields = parse_qs(body, keep_blank_values=True, strict_parsing=True)
     return {name: values[0] for name, values in fields.items()}
 
@@ -103,17 +104,20 @@ def accept(
         "body": body,
         "claimed_until": now + LEASE if leased else None,
     }
-    return connection.execute(_accept_statement(connection.dialect.name), values).scalar()
+    stored: int | None = connection.execute(
+        _accept_statement(connection.dialect.name), values
+    ).scalar()
+    return stored
 
 
 @functools.cache
-def _accept_statement(dialect: str) -> sa.Insert:
+def _accept_statement(dialect: str) -> sa.Insert:  # the dialect's, with ON CONFLICT
     # Built once: Slack waits on this statement, and building it costs more than running it.
     columns = InboxEvent.__table__.c
     names = ("event_id", "received_at", "body", "claimed_until")
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(InboxEvent)
     return (
-        _INSERTS[dialect](InboxEvent)
-        .values({name: sa.bindparam(name, type_=columns[name].type) for name in names})
+        insert.values({name: sa.bindparam(name, type_=columns[name].type) for name in names})
         .on_conflict_do_nothing(index_elements=[InboxEvent.event_id])
         .returning(InboxEvent.id)
     )
@@ -193,7 +197,7 @@ def prune(session: Session, now: datetime) -> int:
         .where(InboxEvent.done_at < now - KEEP_DONE, sa.not_(InboxEvent.given_up))
         .execution_options(**_PLAIN)
     )
-    return session.execute(statement).rowcount
+    return rows_changed(session, statement)
 
 
 def release(session: Session, event_pks: list[int]) -> None:
@@ -224,4 +228,4 @@ def retry(session: Session, event_pk: int) -> bool:
         .values(done_at=None, claimed_until=None, attempts=0)
         .execution_options(**_PLAIN)
     )
-    return session.execute(statement).rowcount == 1
+    return rows_changed(session, statement) == 1

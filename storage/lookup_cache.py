@@ -28,7 +28,7 @@ _lock = threading.Lock()
 def recall(session: Session, key: Hashable, default: Any) -> Any:
     """Return what is remembered for `key` on the session's database, or `default`."""
     with _lock:
-        entry = _memories.get(session.get_bind(), {}).get(key)
+        entry = _memories.get(_engine(session), {}).get(key)
     if entry is None or time.monotonic() - entry[0] > TIME_TO_LIVE_SECONDS:
         return default
     return entry[1]
@@ -37,7 +37,7 @@ def recall(session: Session, key: Hashable, default: Any) -> Any:
 def remember(session: Session, key: Hashable, value: Any) -> None:
     """Remember `value` for `key` on the session's database."""
     with _lock:
-        memory = _memories.setdefault(session.get_bind(), {})
+        memory = _memories.setdefault(_engine(session), {})
         if len(memory) > 10_000:
             memory.clear()
         memory[key] = (time.monotonic(), value)
@@ -46,10 +46,18 @@ def remember(session: Session, key: Hashable, value: Any) -> None:
 def forget_after_commit(session: Session) -> None:
     """Forget everything remembered for the session's database once its transaction commits."""
     session.info[_FORGET] = True
+    if not event.contains(session, "after_commit", _forget):
+        event.listen(session, "after_commit", _forget)
 
 
-@event.listens_for(Session, "after_commit")
 def _forget(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint committed: the transaction goes on
     if session.info.pop(_FORGET, False):
         with _lock:
-            _memories.pop(session.get_bind(), None)
+            _memories.pop(_engine(session), None)
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine

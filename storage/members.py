@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ class Profile:
     is_bot: bool = False
 
     @classmethod
-    def from_users_info(cls, user: dict) -> Profile:
+    def from_users_info(cls, user: dict[str, Any]) -> Profile:
         """Return the profile from a `users.info` response's `user` object."""
         profile = user.get("profile") or {}
         return cls(

@@ -52,7 +52,7 @@ def upgrade(url_or_engine: str | URL | Engine, revision: str = "head") -> None:
     Running it again when already at `revision` does nothing.
     """
     owned = not isinstance(url_or_engine, Engine)
-    engine = make_engine(url_or_engine) if owned else url_or_engine
+    engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
     try:
         with engine.begin() as connection:
             if connection.dialect.name == "postgresql":

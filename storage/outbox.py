@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rules.vocabulary import OutboxState
+from storage.db import rows_changed
 from storage.models import OutboxMessage
 
 POST_MESSAGE = "chat.postMessage"
@@ -239,9 +240,10 @@ def next_due_at(session: Session) -> datetime | None:
         (OutboxMessage.claimed_until > OutboxMessage.next_attempt_at, OutboxMessage.claimed_until),
         else_=OutboxMessage.next_attempt_at,
     )
-    return session.scalar(
+    due: datetime | None = session.scalar(
         sa.select(sa.func.min(claimable)).where(OutboxMessage.state == OutboxState.PENDING)
     )
+    return due
 
 
 def claim(session: Session, message_id: int, now: datetime, lease: timedelta) -> bool:
@@ -268,7 +270,7 @@ def claim(session: Session, message_id: int, now: datetime, lease: timedelta) ->
             ),
         )
     )
-    return session.execute(statement).rowcount == 1
+    return rows_changed(session, statement) == 1
 
 
 def _finish(session: Session, message_id: int, **values: Any) -> bool:
@@ -278,7 +280,7 @@ def _finish(session: Session, message_id: int, **values: Any) -> bool:
         .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.PENDING)
         .values(claimed_until=None, **values)
     )
-    return session.execute(statement).rowcount == 1
+    return rows_changed(session, statement) == 1
 
 
 def mark_sent(session: Session, message_id: int, now: datetime, channel: str, ts: str) -> bool:
@@ -382,7 +384,7 @@ def resend(session: Session, message_id: int, now: datetime) -> bool:
         .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.FAILED)
         .values(state=OutboxState.PENDING, attempts=0, next_attempt_at=now, claimed_until=None)
     )
-    return session.execute(statement).rowcount == 1
+    return rows_changed(session, statement) == 1
 
 
 WITHDRAWN_BECAUSE_RESOLVED = "not sent: the alert resolved before it was due"
@@ -393,16 +395,16 @@ def withdraw_pending(session: Session, alert_id: int, now: datetime) -> int:
     hours, or for the task's thread) because the alert resolved; return how many. A message
     being sent right now (its lease running) goes out: it may already be in Slack."""
     table = OutboxMessage.__table__
-    withdrawn = session.execute(
+    return rows_changed(
+        session,
         sa.update(table)
         .where(
             table.c.alert_id == alert_id,
             table.c.state.in_([OutboxState.PENDING, OutboxState.WAITING]),
             sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
         )
-        .values(state=OutboxState.WITHDRAWN, last_error=WITHDRAWN_BECAUSE_RESOLVED)
+        .values(state=OutboxState.WITHDRAWN, last_error=WITHDRAWN_BECAUSE_RESOLVED),
     )
-    return withdrawn.rowcount or 0
 
 
 def threads_on_their_way(session: Session, task_ids: Collection[int]) -> set[int]:

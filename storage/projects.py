@@ -36,7 +36,7 @@ def project_of_channel(session: Session, slack_channel_id: str) -> Project | Non
         return None
     # The session's identity map holds objects weakly: keep the project for the session's life
     # so that asking again within a request costs nothing.
-    held = session.info.setdefault("siteloop_projects", {})
+    held: dict[int, Project | None] = session.info.setdefault("siteloop_projects", {})
     if project_id not in held:
         held[project_id] = session.get(Project, project_id)
     return held[project_id]

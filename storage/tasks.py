@@ -49,7 +49,7 @@ def allocate_task_number(session: Session, project_id: int) -> int:
     project = session.identity_map.get(session.identity_key(Project, project_id))
     if project is not None:
         session.expire(project, ["next_task_number"])
-    return allocated
+    return int(allocated)
 
 
 def create_task(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -65,7 +66,7 @@ def record_update(
     existing = find_update(session, report.idempotency_key)
     if existing is not None:
         return existing, False
-    if _answers(report, task):
+    if task is not None and _answers(report, task):
         report = replace(report, alert_id=answered_alert(session, task.id))
     update = Update(
         project_id=project.id,
@@ -111,7 +112,7 @@ def revise_update(session: Session, update: Update, report: Report, now: datetim
     update.retracted_at = None  # an edit that names the task again brings its report back
     session.flush()
     if update.task_id is not None:
-        task = session.get(Task, update.task_id)
+        task = session.get_one(Task, update.task_id)
         _store_state(task, _replayed(session, task), now)
     return update
 
@@ -130,7 +131,7 @@ def retract_update(session: Session, update: Update, now: datetime) -> bool:
     update.retracted_at = now
     session.flush()
     if update.task_id is not None:
-        task = session.get(Task, update.task_id)
+        task = session.get_one(Task, update.task_id)
         _store_state(task, _replayed(session, task), now)
     return True
 
@@ -155,11 +156,11 @@ def _answers(report: Report, task: Task | None) -> bool:
     )
 
 
-def _columns(report: Report) -> dict:
+def _columns(report: Report) -> dict[str, Any]:
     return {name: getattr(report, name) for name in Report.__dataclass_fields__}
 
 
-def _values_of(update: Update) -> dict:
+def _values_of(update: Update) -> dict[str, Any]:
     names = ("kind", "percent", "quantity", "unit", "cost", "manpower", "hours", "note")
     return {
         name: None if getattr(update, name) is None else str(getattr(update, name))
@@ -232,7 +233,7 @@ def reports_of_message(session: Session, channel: str, ts: str) -> list[Update]:
     return list(session.scalars(_of_message(channel, ts).where(reading)))
 
 
-def _of_message(channel: str, ts: str) -> sa.Select:
+def _of_message(channel: str, ts: str) -> sa.Select[Update]:
     return (
         sa.select(Update)
         .where(Update.slack_channel == channel, Update.slack_ts == ts)

@@ -78,7 +78,7 @@ def retry(
                 )
             elif not event.given_up:
                 common.fail(f"inbox event {event_pk} {_not_given_up(event)}", 2)
-        described = [f"{pk} ({_what(event)})" for pk, event in found.items()]  # type: ignore[arg-type]
+        described = [f"{pk} ({_what(event)})" for pk, event in found.items() if event]
         for event_pk in found:
             rows.retry(session, event_pk)
         session.commit()

@@ -91,7 +91,7 @@ def retry(
                 common.fail(f"there is no outbox message {message_id}", 2)
             elif message.state != OutboxState.FAILED:
                 common.fail(f"outbox message {message_id} {_not_failed(message)}", 2)
-        names = _names(session, list(found.values()))
+        names = _names(session, [message for message in found.values() if message is not None])
         for message_id in found:
             rows.resend(session, message_id, now)
         described = [_described(m, names) for m in found.values()]  # type: ignore[arg-type]

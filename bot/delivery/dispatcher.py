@@ -75,6 +75,8 @@ _CLIENT_METHODS = {
 _MIN_WAIT_SECONDS = 0.02
 # Background senders: enough to keep many conversations busy at Slack's real latency.
 DEFAULT_SENDERS = 8
+# The longest the claimer sleeps when nothing is due (a producer's doorbell wakes it sooner).
+IDLE_SECONDS = 5.0
 # What one hand-over did (see `Dispatcher._hand_over`).
 _HANDED, _BUSY, _NOTHING = object(), object(), object()
 
@@ -128,7 +130,7 @@ class Dispatcher:
         rng: random.Random | None = None,
         doorbell: Doorbell | None = None,
         scan: int = 50,
-        idle_seconds: float = 5.0,
+        idle_seconds: float = IDLE_SECONDS,
         senders: int = DEFAULT_SENDERS,
         before_send: Mapping[str, BeforeSend] | None = None,
         after_sent: Mapping[str, AfterSent] | None = None,
@@ -257,7 +259,7 @@ class Dispatcher:
         """Make the Web API call; return Slack's answer (a wanted state that holds counts)."""
         method = getattr(self._client, _CLIENT_METHODS[call.method])
         try:
-            return method(**call.kwargs).data  # type: ignore[return-value]
+            return method(**call.kwargs).data
         except Exception as exc:
             if is_already_done(call.method, exc):
                 return {"ok": True}

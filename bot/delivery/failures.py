@@ -33,6 +33,7 @@ from bot.logs import fields
 from rules.slack_text import mrkdwn
 from rules.vocabulary import OutboxState, Role
 from storage import outbox, projects
+from storage.db import rows_changed
 from storage.models import Channel, Member, OutboxMessage, Project
 
 log = logging.getLogger("delivery")
@@ -295,11 +296,12 @@ def _summarise_for(
     opened = _open_summary(session, project, recipient)
     if opened is not None:
         payload = _payload(session, project, since=opened.created_at)
-        changed = session.execute(
+        changed = rows_changed(
+            session,
             sa.update(OutboxMessage)
             .where(OutboxMessage.id == opened.id, *_untried())
-            .values(payload=payload)
-        ).rowcount
+            .values(payload=payload),
+        )
         if changed == 1:
             return opened.id
     previous = session.scalars(
@@ -323,7 +325,7 @@ def _summarise_for(
     return row.id
 
 
-def _summaries(project: Project, recipient: str) -> sa.Select[tuple[OutboxMessage]]:
+def _summaries(project: Project, recipient: str) -> sa.Select[OutboxMessage]:
     return sa.select(OutboxMessage).where(
         OutboxMessage.kind == SUMMARY_KIND,
         OutboxMessage.project_id == project.id,

@@ -58,6 +58,7 @@ def run_demo(
         try:
             slack.connect(f"http://127.0.0.1:{service.port}/slack/events")
             # Events are answered before they are processed; the scene waits for their effect.
+            assert service.inbox is not None  # started
             slack.deliverer.settle = service.inbox.settle
             transcript = Transcript(slack, console, SITE_TIMEZONE)
             transcript.channels = [CHANNEL, *(slack.dm_channel(user) for user in PEOPLE)]
@@ -198,6 +199,7 @@ def _import_schedule(stage: Stage) -> None:
         schedule = read_schedule(Path(path), day_first=None)
     with session_scope(stage.service.runtime.sessions) as session:
         project = find_project(session, "TWR")
+        assert project is not None  # the scene before created it
         result = import_rows(
             session, project, check_rows(session, project, schedule.rows), stage.clock.now()
         )

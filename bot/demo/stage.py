@@ -158,6 +158,7 @@ class Stage:
         self._day_zero = day_zero.astimezone(self.zone).replace(
             hour=0, minute=0, second=0, microsecond=0
         )
+        assert self.service.dispatcher is not None  # the service has started
         self.service.dispatcher.stop()
 
     def _step(self) -> None:

@@ -55,7 +55,7 @@ class Transcript:
         self.console = console
         self.zone = ZoneInfo(timezone)
         self.channels: list[str] = []  # the conversations whose messages the transcript follows
-        self._seen: set[tuple[str, str, str]] = set()
+        self._seen: set[tuple[str, ...]] = set()
 
     def narrate(self, text: str) -> None:
         """Print a line of stage direction."""
@@ -120,7 +120,9 @@ class Transcript:
         info = self.slack.channel_info(channel)
         if info is None:
             return channel
-        return f"DM with {self._name(info.im_user)}" if info.is_im else f"#{info.name}"
+        if info.is_im and info.im_user is not None:
+            return f"DM with {self._name(info.im_user)}"
+        return f"#{info.name}"
 
     def _name(self, user: str) -> str:
         found = self.slack.user_info(user)

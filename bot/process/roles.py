@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.delivery.dispatcher import IDLE_SECONDS
 from bot.slack.inbox import SWEEP_SECONDS, WORKER_POLL_SECONDS
 
 # How often a worker process looks for messages to send that its front queued (a button's card
@@ -30,7 +31,7 @@ class Role:
     has_worker: bool  # starts and watches a worker process that does the work
     processes_what_it_accepts: bool  # a request it stores is processed in this process
     inbox_sweep_seconds: float
-    outbox_idle_seconds: float | None = None  # None: the dispatcher's default
+    outbox_idle_seconds: float = IDLE_SECONDS  # the dispatcher's longest sleep
 
     def __str__(self) -> str:
         return self.name

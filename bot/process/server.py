@@ -131,14 +131,13 @@ class HttpServer:
         3. Stop the worker threads and close the remaining idle connections, which ends `serve()`.
         """
         server = self._server
-        _run_in_loop(
-            server,
-            lambda: (
-                setattr(server, "accepting", False),
-                server.del_channel(),
-                server.socket.close(),
-            ),
-        )
+
+        def stop_listening() -> None:
+            server.accepting = False
+            server.del_channel()
+            server.socket.close()
+
+        _run_in_loop(server, stop_listening)
         deadline = time.monotonic() + grace_seconds
         while _busy(server) and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -10,8 +10,12 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from pydantic import SecretStr
 from slack_sdk import WebClient
 from slack_sdk.socket_mode import SocketModeClient
 
@@ -78,7 +82,7 @@ class Service:
         self._http: HttpServer | None = None
         self._socket: SocketModeClient | None = None
         self._threads: list[threading.Thread] = []
-        self._scheduler = None
+        self._scheduler: BackgroundScheduler | None = None
         # Delivers the outbox; producers ring `runtime.doorbell` (or call `dispatcher.wake()`).
         self.dispatcher: Dispatcher | None = None
         # Stored events waiting for their listeners (see bot.slack.inbox).
@@ -99,7 +103,7 @@ class Service:
         log.info("database ready", extra=fields(database=settings.database_display))
         identity = verify_identity(
             WebClient(
-                token=settings.slack_bot_token.get_secret_value(),
+                token=_secret(settings.slack_bot_token),
                 base_url=settings.slack_api_url,
                 timeout=WEB_API_TIMEOUT_SECONDS,
             )
@@ -116,8 +120,7 @@ class Service:
             engine=engine,
             sessions=make_session_factory(engine),
             clock=self.clock,
-            inbox_engine=inbox_engine,
-            inbox_sessions=make_session_factory(inbox_engine),
+            inbox_database=inbox_engine,
         )
         card_hook.install(self.runtime)  # assignment cards follow their tasks (one hook)
         self.inbox = Inbox(
@@ -125,9 +128,7 @@ class Service:
             processes_here=self.role.processes_what_it_accepts,
             sweep_seconds=self.role.inbox_sweep_seconds,
         )
-        signing_secret = (
-            None if settings.socket_mode else settings.slack_signing_secret.get_secret_value()
-        )
+        signing_secret = None if settings.socket_mode else _secret(settings.slack_signing_secret)
         self.app = build_app(
             runtime=self.runtime,
             client=client,
@@ -139,23 +140,20 @@ class Service:
             self.worker = WorkerProcess(settings, entry=run_worker)
             self.worker.start()
         if self.role.works:
-            self._start_work()
+            self._start_work(self.inbox)
         if self.role.answers_slack:
             if settings.socket_mode:
                 self._start_socket_mode()
             else:
                 self._start_http(settings.port if port is None else port)
 
-    def _start_work(self) -> None:
+    def _start_work(self, inbox: Inbox) -> None:
         """Start processing the inbox, the scheduler and the outbox's delivery."""
-        self.inbox.start(self.app)  # first, events a stopped process left unprocessed
+        inbox.start(self.app)  # first, events a stopped process left unprocessed
         self._scheduler = start_scheduler(
             self.settings.tick_seconds, {"rules": self._scheduled_tick}
         )
-        idle = self.role.outbox_idle_seconds
-        self.dispatcher = build_dispatcher(
-            self.runtime, **({"idle_seconds": idle} if idle is not None else {})
-        )
+        self.dispatcher = build_dispatcher(self.runtime, idle_seconds=self.role.outbox_idle_seconds)
         self.dispatcher.start()
 
     def tick(self) -> TickResult:
@@ -197,7 +195,7 @@ class Service:
         """Return the names of the background parts that have stopped (see `health`)."""
         return [name for name, up in self._parts().items() if not up]
 
-    def health(self) -> dict:
+    def health(self) -> dict[str, Any]:
         """Return the health report: ok when the database answers and every background part
         runs, with the events and commands waiting."""
         database = is_reachable(self.runtime.engine)
@@ -208,7 +206,7 @@ class Service:
         if self.worker is not None and self.worker.running and not self.worker.ready:
             parts["worker"] = PartState.STARTING
         last = self.worker.last_beat if self.worker else self.heartbeat.last_beat
-        report = {
+        report: dict[str, Any] = {
             "ok": database and all(state is PartState.RUNNING for state in parts.values()),
             "database": "ok" if database else "unreachable",
             **{name: state.value for name, state in parts.items()},
@@ -229,16 +227,26 @@ class Service:
 
         Every step runs even if one before it failed (logged), so no thread outlives the stop.
         """
-        steps = [
-            ("HTTP server", self._http and (lambda: self._http.stop(grace_seconds))),
-            ("Socket Mode connection", self._socket and self._socket.close),
+        http, socket, worker = self._http, self._socket, self.worker
+        inbox, scheduler, dispatcher = self.inbox, self._scheduler, self.dispatcher
+
+        def join_threads() -> None:
+            for thread in self._threads:
+                thread.join(grace_seconds)
+
+        steps: list[tuple[str, Callable[[], object] | None]] = [
+            ("HTTP server", None if http is None else (lambda: http.stop(grace_seconds))),
+            ("Socket Mode connection", None if socket is None else socket.close),
             # Nothing new arrives now: finish what was accepted.
-            ("worker process", self.worker and (lambda: self.worker.stop(grace_seconds))),
-            ("inbox", self.inbox and (lambda: self.inbox.stop(grace_seconds))),
-            ("scheduler", self._scheduler and self._stop_scheduler),
+            ("worker process", None if worker is None else (lambda: worker.stop(grace_seconds))),
+            ("inbox", None if inbox is None else (lambda: inbox.stop(grace_seconds))),
+            ("scheduler", None if scheduler is None else (lambda: _stop_scheduler(scheduler))),
             # Finishes the message in flight.
-            ("dispatcher", self.dispatcher and (lambda: self.dispatcher.stop(grace_seconds))),
-            ("threads", lambda: [thread.join(grace_seconds) for thread in self._threads]),
+            (
+                "dispatcher",
+                None if dispatcher is None else (lambda: dispatcher.stop(grace_seconds)),
+            ),
+            ("threads", join_threads),
             ("database", self.runtime.engine.dispose),
             ("inbox database", self.runtime.inbox_engine.dispose),
         ]
@@ -251,14 +259,8 @@ class Service:
                 log.exception(f"stopping the {name} failed")
         log.info("stopped")
 
-    def _stop_scheduler(self) -> None:
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=True)
-
     def _start_http(self, port: int) -> None:
-        wsgi_app = make_wsgi_app(
-            self.app, self.health, self.settings.slack_signing_secret.get_secret_value()
-        )
+        wsgi_app = make_wsgi_app(self.app, self.health, _secret(self.settings.slack_signing_secret))
         self._http = HttpServer(wsgi_app, host=self.host, port=port)
         thread = threading.Thread(target=self._http.serve, name="http", daemon=True)
         thread.start()
@@ -267,10 +269,21 @@ class Service:
     def _start_socket_mode(self) -> None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        handler = SocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
+        handler = SocketModeHandler(self.app, _secret(self.settings.slack_app_token))
         handler.connect()
         self._socket = handler.client
         log.info("connected over Socket Mode")
+
+
+def _stop_scheduler(scheduler: BackgroundScheduler) -> None:
+    if scheduler.running:
+        scheduler.shutdown(wait=True)
+
+
+def _secret(value: SecretStr | None) -> str:
+    """Return a secret `Settings.require_slack` made sure of."""
+    assert value is not None, "Settings.require_slack() checks the secrets a service needs"
+    return value.get_secret_value()
 
 
 def run_worker(settings: Settings, front_pid: int, last_beat=None, ready=None) -> None:

@@ -76,8 +76,8 @@ def clicked_alert(session: Session, click: Click) -> tuple[Alert, OutboxMessage]
     if message is None and click.value and click.value.isdigit():
         where = [place for place in (click.channel, click.user) if place]
         message = alerts.notification_in_flight(session, int(click.value), where)
-    alert = session.get(Alert, message.alert_id) if message is not None else None
-    if alert is None:
+    alert = session.get(Alert, message.alert_id) if message and message.alert_id else None
+    if message is None or alert is None:
         raise UserError(UNKNOWN_MESSAGE)
     return alert, message
 
@@ -113,7 +113,7 @@ def press(
     over, or a choice that does not apply.
     """
     alert, message = clicked_alert(session, click)
-    project = session.get(Project, alert.project_id)
+    project = session.get_one(Project, alert.project_id)
     _require_may_act(session, alert, project, actor, message)
     _require_open(session, alert, project)
     who = display_name(actor)
@@ -177,7 +177,7 @@ def show_outcome(
         enqueue(
             session,
             kind=EDIT,
-            target=row.slack_channel,
+            target=row.slack_channel or row.target,
             payload=payload,
             now=now,
             project_id=alert.project_id,
@@ -232,6 +232,7 @@ def _require_open(session: Session, alert: Alert, project: Project) -> None:
 
 def _already_acknowledged(alert: Alert, zone: ZoneInfo) -> str:
     who = display_name(alert.acknowledged_by) if alert.acknowledged_by else "someone"
+    assert alert.acknowledged_at is not None  # asked only of an acknowledged alert
     at = _at(alert.acknowledged_at, alert.acknowledged_at, zone)
     return f"{who} acknowledged this alert already, at {at}."
 
@@ -283,7 +284,7 @@ def escalation_delivered(session: Session, job, channel: str, ts: str, now: date
     blocks = (message.payload.get("args") or {}).get("blocks") or [] if message else []
     if alert is None or alert.acknowledged_at is None or not alert_messages.is_escalation(blocks):
         return
-    project = session.get(Project, alert.project_id)
+    project = session.get_one(Project, alert.project_id)
     who = display_name(alert.acknowledged_by) if alert.acknowledged_by else "someone"
     said = _acknowledged(who, alert.acknowledged_at, ZoneInfo(project.timezone))
     show_outcome(session, alert, said, now, keep_buttons=False)

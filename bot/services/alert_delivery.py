@@ -80,20 +80,25 @@ def history_of(
     None when the row names no alert.
     """
     message = session.get(OutboxMessage, outbox_id)
-    alert = session.get(Alert, message.alert_id) if message and message.alert_id else None
+    if message is None or message.alert_id is None:
+        return None
+    alert = session.get(Alert, message.alert_id)
     if alert is None:
         return None
-    project = session.get(Project, alert.project_id)
+    project = session.get_one(Project, alert.project_id)
     task = session.get(Task, alert.task_id) if alert.task_id else None
     member = find_member(session, reader)
     zone = ZoneInfo((member.timezone if member else None) or project.timezone)
     told = tuple(
         Told(row.sent_at, _where(row))
         for row in notifications(session, alert.id)
-        if row.created_at < message.created_at  # decided earlier, not its fellow recipients'
+        # decided earlier, not its fellow recipients'
+        if row.sent_at is not None and row.created_at < message.created_at
     )
     answer = _last_answer(session, alert.id)
-    thread = (task.thread_channel, task.thread_ts) if task and task.thread_ts else None
+    thread = None
+    if task is not None and task.thread_channel and task.thread_ts:
+        thread = (task.thread_channel, task.thread_ts)
     history = History(
         told=told,
         zone=zone,

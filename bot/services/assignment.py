@@ -94,7 +94,7 @@ def card_delivered(session: Session, job: Any, channel: str, ts: str, now: datet
         task.thread_channel, task.thread_ts = channel, ts
         session.flush()
     for waiting in waiting_for_thread(session, task.id):
-        waiting.target, waiting.thread_ts = task.thread_channel, task.thread_ts
+        waiting.target, waiting.thread_ts = task.thread_channel or channel, task.thread_ts
         waiting.state = OutboxState.PENDING
     shown = cards.shown_assignee(job.payload)
     current = task.assignee.slack_user_id if task.assignee else None
@@ -141,6 +141,7 @@ def _thread_note(
 ) -> None:
     """Post "Reassigned from @bob to @cam by @ann." in the task's thread."""
     person = task.assignee
+    assert person is not None and task.thread_channel is not None  # an assigned task's thread
     if previous is not None:
         said = f"Reassigned from <@{previous}> to <@{person.slack_user_id}>"
     else:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.task_card import CardFacts, card_blocks, card_text
 from rules.vocabulary import OutboxState, TaskStatus, UpdateKind
+from storage.db import rows_changed
 from storage.members import display_name
 from storage.models import OutboxMessage, Task, Update
 from storage.outbox import THREAD_OPENER, enqueue
@@ -191,7 +192,7 @@ def _replace_payload(session: Session, message_id: int, payload: dict, now: date
         .values(payload=payload)
         .execution_options(synchronize_session="fetch")
     )
-    return session.execute(statement).rowcount == 1
+    return rows_changed(session, statement) == 1
 
 
 def _acknowledgement(session: Session, task: Task) -> Update | None:

@@ -161,20 +161,19 @@ def retract(session: Session, channel: str, ts: str, deleted_ts: str, now: datet
 def _revisable_by(reports: list[Update], actor: Member, post: Post) -> bool:
     """Return whether an edit may change the reports read from its post: it is by their author,
     and newer than the version they stand for (Slack may deliver edits late, out of order)."""
-    seen = max(Decimal(update.message_version) for update in reports)
+    seen = max(Decimal(update.message_version or 0) for update in reports)
     return all(update.member_id == actor.id for update in reports) and Decimal(post.version) > seen
 
 
 def _thread_task(session: Session, post: Post) -> Task | None:
     """Return the task whose thread the post replies in: its card's, or a captured post's."""
-    if not post.is_reply:
+    parent = post.thread_ts
+    if parent is None or not post.is_reply:
         return None
-    task = task_of_thread(session, post.channel, post.thread_ts)
+    task = task_of_thread(session, post.channel, parent)
     if task is not None:
         return task
-    parents = {
-        u.task_id for u in updates_of_message(session, post.channel, post.thread_ts) if u.task_id
-    }
+    parents = {u.task_id for u in updates_of_message(session, post.channel, parent) if u.task_id}
     return session.get(Task, parents.pop()) if len(parents) == 1 else None
 
 
@@ -211,7 +210,7 @@ def _tasks(
     session: Session, actor: Member, post: Post, parsed: ParsedReport, thread_task: Task | None
 ) -> list[Task]:
     tasks = reports.resolve_tasks(session, actor, parsed, post.channel)
-    return tasks or [thread_task]
+    return tasks or ([thread_task] if thread_task is not None else [])
 
 
 def _record(session, actor, post, parsed, tasks, occurred_at, now) -> None:

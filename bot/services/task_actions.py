@@ -136,7 +136,7 @@ def submit(session: Session, actor: Member, submission: Submission, now: datetim
     first = task_modals.REASON if blocked else task_modals.PERCENT
     origin = ModalOrigin.load(submission.private_metadata)
     task = session.get(Task, origin.task_id) if origin is not None else None
-    if task is None:
+    if origin is None or task is None:
         return {first: "This form names no task siteloop knows: nothing was recorded."}
     if not may_answer(session, task, actor):
         return {first: _refusal(session, task)}
@@ -152,6 +152,7 @@ def submit(session: Session, actor: Member, submission: Submission, now: datetim
     errors = errors or _unit_errors(task, parsed)
     if errors:
         return errors
+    assert parsed is not None  # a form read without errors
     where = reports.Origin(
         UpdateSource.MODAL,
         origin.channel,

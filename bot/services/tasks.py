@@ -1,6 +1,7 @@
 """`/task add|assign|show`: putting work on the plan, giving it to someone, looking at it."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -104,11 +105,12 @@ def show(request: Request, args: list[str], reader: Member) -> Answer:
         f"Status: {STATUS_WORDS[task.status]}, {format_number(task.percent_complete)}% reported",
     ]
     if task.planned_qty is not None or task.installed_qty is not None:
-        done, planned = format_number(task.installed_qty or 0), _amount(task.planned_qty)
+        done, planned = format_number(task.installed_qty or Decimal(0)), _amount(task.planned_qty)
         lines.append(f"Quantity: {done} of {planned} {task.unit or ''}".rstrip())
     if task.budget is not None or task.actual_cost is not None:
         currency = task.project.currency
-        spent, budget = format_money(task.actual_cost or 0, currency), _money(task.budget, currency)
+        spent = format_money(task.actual_cost or Decimal(0), currency)
+        budget = _money(task.budget, currency)
         lines.append(f"Cost: {spent} of {budget} budget")
     recent = live_updates(request.session, task, limit=5)
     lines.append("Last reports:" if recent else "No reports yet.")

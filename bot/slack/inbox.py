@@ -348,8 +348,8 @@ class Inbox:
                 self._answering.add(answering)
             answering.add_done_callback(self._answered)
         if response.status >= 500:
-            error = request.context.get(LISTENER_ERROR)
-            return f"{type(error).__name__}: {error}" if error else f"status {response.status}"
+            cause = request.context.get(LISTENER_ERROR)
+            return f"{type(cause).__name__}: {cause}" if cause else f"status {response.status}"
         if response.status == 404:  # not in the manifest: Slack should not have sent it
             log.warning(
                 f"no listener for {describe_request(body)}", extra=fields(**request_ids(body))
@@ -400,11 +400,10 @@ def _answer(command: dict, message: dict) -> None:
     )
     try:
         sent = webhook.send_dict(message)
+        delivered, reason = sent.status_code == 200, f"HTTP {sent.status_code}: {sent.body}"
     except Exception as error:  # the report is recorded; only its confirmation is lost
-        sent, reason = None, f"{type(error).__name__}: {error}"
-    else:
-        reason = f"HTTP {sent.status_code}: {sent.body}"
-    if sent is None or sent.status_code != 200:
+        delivered, reason = False, f"{type(error).__name__}: {error}"
+    if not delivered:
         log.error(
             "command answer not delivered",
             extra=fields(**request_ids(command), error=reason),

@@ -169,7 +169,7 @@ class _Container(_Shape):
 
 
 class _Click(_Request):
-    user: _Id
+    user: _Id  # type: ignore[assignment]  # a person who clicks is always named
     actions: Annotated[list[_Action], Field(min_length=1)]
     trigger_id: str | None = None
     container: _Container | None = None
@@ -187,8 +187,8 @@ class _View(_Shape):
 
 
 class _Submission(_Request):
-    user: _Id
-    view: _View
+    user: _Id  # type: ignore[assignment]  # a person who submits is always named
+    view: _View  # type: ignore[assignment]  # and the view is the one submitted
 
 
 _SAID = {

@@ -25,7 +25,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from rules.grammar.numbers import format_number
 from rules.grammar.parsed import ParsedReport, ReportContext
@@ -50,6 +50,18 @@ _EMPTY_WORDS = frozenset(
     {"about", "and", "approx", "approximately", "around", "at", "is", "are", "now", "of"}
     | {"so", "far", "to", "with", "the"}
 )
+
+
+class ReportValues(TypedDict):
+    """The values a report gives, each None when absent or not recorded."""
+
+    percent: Decimal | None
+    quantity: Decimal | None
+    unit: str | None
+    cost: Decimal | None
+    currency: str | None
+    manpower: int | None
+    hours: Decimal | None
 
 
 def parse_report(
@@ -123,7 +135,7 @@ def _usage(context: ReportContext, key: str) -> str:
 def _missing(
     context: ReportContext,
     refs: tuple[TaskRef, ...],
-    values: dict[str, object],
+    values: ReportValues,
     status: StatusIntent | None,
     note: str,
     key: str,
@@ -144,7 +156,7 @@ def _missing(
     return []
 
 
-def _kind(status: StatusIntent | None, values: dict[str, object]) -> UpdateKind:
+def _kind(status: StatusIntent | None, values: ReportValues) -> UpdateKind:
     """Return the kind of update: status first, then progress, quantity, cost, a note."""
     by_status = {
         StatusIntent.DONE: UpdateKind.DONE,
@@ -153,8 +165,8 @@ def _kind(status: StatusIntent | None, values: dict[str, object]) -> UpdateKind:
     }
     if status in by_status:
         return by_status[status]
-    progress = ("percent", "manpower", "hours")
-    if status is StatusIntent.STARTED or any(values[name] is not None for name in progress):
+    progress = (values["percent"], values["manpower"], values["hours"])
+    if status is StatusIntent.STARTED or any(value is not None for value in progress):
         return UpdateKind.PROGRESS
     if status is StatusIntent.ACK:
         return UpdateKind.ACK
@@ -214,7 +226,7 @@ class _Reading:
                 )
         return tuple(refs.values())
 
-    def take_values(self) -> dict[str, object]:
+    def take_values(self) -> ReportValues:
         """Take the values out; return each field's value (None: absent or not recorded)."""
         for pattern, read in VALUE_READERS:
             for match in list(pattern.finditer(self.masked)):

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from rules.dates import DateError, parse_date
 from rules.grammar.numbers import (
@@ -149,10 +150,14 @@ class _Reading:
                 self.problems.append(f'{key}: close the quote, like {key}:"Level 3 east"')
                 return None, len(self.text)
             value = " ".join(self.text[position + 1 : end].split())
-            return (value or self._missing(key)), end + 1
+            if not value:
+                self._missing(key)
+                return None, end + 1
+            return value, end + 1
         word = re.compile(r"\S+").match(self.masked, position)
         if word is None or _KEY.match(self.masked, position):
-            return self._missing(key), position
+            self._missing(key)
+            return None, position
         end = word.end()
         if key == "qty":
             end = self._unit_after(word.group(), end)
@@ -206,20 +211,37 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
-def _values(options: dict[str, str], today: date, problems: list[str]) -> dict[str, object]:
+class DraftValues(TypedDict):
+    """The values of a new task's options, each None when not given or not readable."""
+
+    crew: str | None
+    location: str | None
+    start: date | None
+    due: date | None
+    budget: Decimal | None
+    quantity: Decimal | None
+    unit: str | None
+
+
+def _values(options: dict[str, str], today: date, problems: list[str]) -> DraftValues:
     """Return the typed values of the options; record what cannot be read."""
-    values: dict[str, object] = {
-        key: plain(options[option]) if option in options else None
-        for key, option in (("crew", "crew"), ("location", "at"))
-    }
-    for key in ("start", "due"):
-        values[key] = None
-        if key in options:
-            try:
-                values[key] = parse_date(options[key], today=today)
-            except DateError as error:
-                problems.append(f"{key}: {error}")
-    values["budget"] = values["quantity"] = values["unit"] = None
+
+    def day(key: str) -> date | None:
+        try:
+            return parse_date(options[key], today=today) if key in options else None
+        except DateError as error:
+            problems.append(f"{key}: {error}")
+            return None
+
+    values = DraftValues(
+        crew=plain(options["crew"]) if "crew" in options else None,
+        location=plain(options["at"]) if "at" in options else None,
+        start=day("start"),
+        due=day("due"),
+        budget=None,
+        quantity=None,
+        unit=None,
+    )
     try:
         if "budget" in options:
             values["budget"] = parse_amount(options["budget"])
@@ -233,15 +255,14 @@ def _values(options: dict[str, str], today: date, problems: list[str]) -> dict[s
     return values
 
 
-def _checks(title: str, values: dict[str, object]) -> list[str]:
+def _checks(title: str, values: DraftValues) -> list[str]:
     """Return what is wrong with the draft as a whole: title, lengths, start after due."""
     problems = []
     if not title:
         problems.append(f"no title: type {USAGE}")
     elif len(title) > TITLE_MAX:
         problems.append(f"the title is {len(title):,} characters long, at most {TITLE_MAX}")
-    for key, shown in (("crew", "crew"), ("location", "at")):
-        value = values[key]
+    for value, shown in ((values["crew"], "crew"), (values["location"], "at")):
         if isinstance(value, str) and len(value) > NAME_MAX:
             problems.append(f"{shown}: at most {NAME_MAX} characters")
     start, due = values["start"], values["due"]

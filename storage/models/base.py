@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -59,6 +59,7 @@ def enum_type(enum: type[StrEnum]) -> sa.Enum:
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    __table__: ClassVar[sa.Table]  # every model maps one table (SQLAlchemy says FromClause)
 
     # Attributes shown by repr(), in order; subclasses list what identifies a row when debugging.
     __repr_attrs__: tuple[str, ...] = ("id",)

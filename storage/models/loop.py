@@ -6,8 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from rules.vocabulary import OutboxState, Severity
 from storage.models.base import Base, Instant, Json, SlackId, SlackTs, enum_type
@@ -77,20 +76,26 @@ class Alert(Base):
     acknowledged_by: Mapped[Member | None] = relationship()
     resolved_by_update: Mapped[Update | None] = relationship(foreign_keys=[resolved_by_update_id])
 
+    # `open_key` follows `resolved_at`, so resolving an alert is just setting resolved_at.
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(**fields)
+        self._key_open_alert(self.resolved_at)
+
+    @validates("resolved_at")
+    def _resolving(self, _name: str, resolved_at: datetime | None) -> datetime | None:
+        self._key_open_alert(resolved_at)
+        return resolved_at
+
+    def _key_open_alert(self, resolved_at: datetime | None) -> None:
+        if resolved_at is None:
+            self.open_key = Alert.open_key_for(self.rule_id, self.project_id, self.task_id)
+        else:
+            self.open_key = None
+
     @staticmethod
     def open_key_for(rule_id: str, project_id: int, task_id: int | None) -> str:
         """Return the `open_key` an open alert of `rule_id` on this project/task must carry."""
         return f"{rule_id}:{project_id}:{'-' if task_id is None else task_id}"
-
-
-@event.listens_for(Alert, "before_insert")
-@event.listens_for(Alert, "before_update")
-def _keep_open_key(_mapper: Any, _connection: Any, alert: Alert) -> None:
-    """Set `open_key` from the row itself, so resolving an alert is just setting resolved_at."""
-    if alert.resolved_at is None:
-        alert.open_key = Alert.open_key_for(alert.rule_id, alert.project_id, alert.task_id)
-    else:
-        alert.open_key = None
 
 
 class OutboxMessage(Base):

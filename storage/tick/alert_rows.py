@@ -40,15 +40,12 @@ def insert_opened(session: Session, opened: list[OpenedAlert]) -> None:
         return
     session.execute(sa.insert(Alert.__table__), [alert.row for alert in opened])
     keys = [alert.row["open_key"] for alert in opened]
-    ids: dict[str, int] = {}
+    ids: dict[str | None, int] = {}
     for start in range(0, len(keys), 500):
-        ids.update(
-            session.execute(
-                sa.select(Alert.open_key, Alert.id).where(
-                    Alert.open_key.in_(keys[start : start + 500])
-                )
-            ).all()
+        query = sa.select(Alert.open_key, Alert.id).where(
+            Alert.open_key.in_(keys[start : start + 500])
         )
+        ids.update((key, alert_id) for key, alert_id in session.execute(query))
     for alert in opened:
         alert.id = ids[alert.row["open_key"]]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -46,7 +47,7 @@ def queue_notifications(
 ) -> None:
     """Put the notifications of `items` into words and write them to the outbox, each once,
     counting them into `result` (and, when `keep`, describing each in `result.queued`)."""
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     queued: dict[str, Queued] = {}
     composed = [
         (item, notification, notice, compose(notice))

@@ -4,6 +4,7 @@ run, the same in one transaction rolled back."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from rules.alerts import Change, NotificationKind, decide
+from rules.calendar import Calendar
 from rules.evaluator import Verdict, evaluate_project, evaluate_task
 from rules.facts import ProjectFacts
 from rules.notice import Compose
@@ -191,7 +193,7 @@ class _Tick:
             moments = self._decide_rules(
                 session,
                 project.task_rules,
-                lambda rule, t=task, p=project: evaluate_task(t.facts, rule, p.calendar, self.now),
+                functools.partial(_evaluate_task, task, project.calendar, self.now),
                 alerts.get(task.facts.id, []),
                 project,
                 task,
@@ -342,6 +344,10 @@ class _Decided:
         self.result = TickResult()
         self.opened: list[OpenedAlert] = []
         self.pending: list[Pending] = []
+
+
+def _evaluate_task(task: TickTask, calendar: Calendar, now: datetime, rule: Rule) -> Verdict:
+    return evaluate_task(task.facts, rule, calendar, now)
 
 
 def _task_key(unit: Unit, task_id: int) -> str:

@@ -217,7 +217,7 @@ def submission_state(
         element = block.get("element")
         if block.get("type") != "input" or not isinstance(element, dict):
             continue
-        block_id, action_id = block.get("block_id"), element.get("action_id")
+        block_id, action_id = str(block.get("block_id")), str(element.get("action_id"))
         known.add((block_id, action_id))
         entry = element_state(element, values.get(block_id, {}).get(action_id))
         if not block.get("optional") and all(v in (None, "", []) for v in _chosen(entry)):

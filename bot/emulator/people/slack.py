@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.emulator.state.workspace import Workspace
 from bot.emulator.to_bot.sender import Deliverer
 from bot.emulator.web_api.context import ApiContext
 from bot.emulator.web_api.triggers import ResponseUrls, Triggers
@@ -21,5 +22,6 @@ class Slack(Protocol):
     deliverer: Deliverer
     triggers: Triggers
     response_urls: ResponseUrls
+    workspace: Workspace
 
     def server_root(self) -> str: ...

@@ -31,12 +31,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any, BinaryIO
+from typing import Any
 
 from bot.emulator.socket_mode.websocket import (
     CloseCode,
     Opcode,
     ProtocolError,
+    Stream,
     close_payload,
     encode_frame,
     handshake_response,
@@ -259,7 +260,7 @@ class SocketMode:
         self.notify()
         return link
 
-    def _read(self, link: Link, stream: BinaryIO) -> None:
+    def _read(self, link: Link, stream: Stream) -> None:
         """Answer pings and close frames, collect text messages, until the connection ends."""
         parts: list[bytes] = []
         while True:

@@ -10,7 +10,7 @@ import hashlib
 import struct
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import BinaryIO
+from typing import Protocol
 
 # RFC 6455 §1.3: the GUID appended to the client's key before hashing.
 HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -89,7 +89,13 @@ def encode_frame(
     return header + mask + _unmask(payload, mask)
 
 
-def read_frame(stream: BinaryIO) -> Frame | None:
+class Stream(Protocol):
+    """What frames are read from: a socket's binary stream."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+def read_frame(stream: Stream) -> Frame | None:
     """Return the next frame from `stream`, or None when the peer closed the connection.
 
     Raises ProtocolError on frames no conforming peer sends (reserved bits, long or
@@ -140,7 +146,7 @@ def _unmask(data: bytes, mask: bytes) -> bytes:
     )
 
 
-def _read_exact(stream: BinaryIO, size: int) -> bytes | None:
+def _read_exact(stream: Stream, size: int) -> bytes | None:
     """Return exactly `size` bytes, or None if the stream ends first."""
     if size == 0:
         return b""

@@ -150,7 +150,7 @@ def assign_block_ids(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             elements += block.get("elements") or []
         for element in elements:
             interactive = isinstance(element, dict) and element.get("type") != "image"
-            if interactive and "action_id" not in element:
+            if interactive and isinstance(element, dict) and "action_id" not in element:
                 element["action_id"] = IdSource.block_id()
     return stored
 

@@ -69,7 +69,9 @@ class Faults:
             self._error_rate = error_rate
             self._timeout_rate = timeout_rate
             self._latency = latency
-            self._methods = frozenset(methods) if methods is not None else None
+            self._methods: frozenset[str] | None = (
+                frozenset(methods) if methods is not None else None
+            )
             self._random = random.Random(seed)
 
     def fail_next(
@@ -112,7 +114,7 @@ class Faults:
             self._error_rate = 0.0
             self._timeout_rate = 0.0
             self._latency = 0.0
-            self._methods: frozenset[str] | None = None
+            self._methods = None
             self._random = random.Random()
             self._queued: dict[str, deque[Fault]] = defaultdict(deque)
 

@@ -128,6 +128,8 @@ class WebApi:
         """Authenticate, check scope and rate limit, then run the method's handler."""
         if not token:
             raise ApiError("not_authed")
+        handler: Handler
+        scope: str | None
         if method in APP_METHODS:
             handler, scope = APP_METHODS[method]
             self._check_app_token(token, scope)
@@ -238,7 +240,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _dispatch(self, raw: bytes) -> None:
         """Route the request and send the answer, honouring held or dropped connections."""
         path, _, query = self.path.partition("?")
-        answer = self.server.api.route(path, self.headers, raw, query)
+        # An HTTPMessage: read like a mapping, its keys ignoring case.
+        answer = self.server.api.route(path, self.headers, raw, query)  # type: ignore[arg-type]
         if answer.hold:
             self.server.stopping.wait(answer.hold)
         if answer.drop:

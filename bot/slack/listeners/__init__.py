@@ -6,6 +6,8 @@ no list of action or view ids: interactivity is switched on there, and a test ch
 ACTIONS and VIEWS are exactly the buttons and modals siteloop's blocks carry.
 """
 
+from collections.abc import Callable
+
 from slack_bolt import App
 
 from bot.blocks import alert_messages, task_card, task_modals
@@ -23,7 +25,10 @@ from bot.slack.listeners import (
     views_task,
 )
 
-SLASH_COMMANDS = {
+# handler(*, ack, body, client, runtime, …): Bolt passes what it names, plus the runtime.
+Handler = Callable[..., None]
+
+SLASH_COMMANDS: dict[str, Handler] = {
     "/siteloop": siteloop_command.handle,
     "/update": report_commands.handle,
     "/blocked": report_commands.handle,
@@ -33,7 +38,7 @@ SLASH_COMMANDS = {
 }
 
 # Event type → handler. Manifest subscriptions map onto these types (`message.im` → `message`).
-EVENTS = {
+EVENTS: dict[str, Handler] = {
     "message": messages.handle,
     "app_home_opened": home.handle,
     "reaction_added": reactions.handle,
@@ -41,7 +46,7 @@ EVENTS = {
 }
 
 # Button (or menu) action id → handler (`block_actions`).
-ACTIONS = {
+ACTIONS: dict[str, Handler] = {
     task_card.ACK: actions_task.handle_press,
     task_card.START: actions_task.handle_press,
     task_card.DONE: actions_task.handle_press,
@@ -55,7 +60,7 @@ ACTIONS = {
 }
 
 # Modal callback id → handler (`view_submission`).
-VIEWS = {
+VIEWS: dict[str, Handler] = {
     task_modals.UPDATE_MODAL: views_task.handle,
     task_modals.BLOCKED_MODAL: views_task.handle,
 }

@@ -65,8 +65,8 @@ def _run(runtime: Runtime, command: dict, work: Callable[[Session, datetime], An
     except UserError as refusal:
         return refusal.answer()
     except Exception:
-        if trigger_id and (ran := _ran_meanwhile(runtime, trigger_id)) is not None:
-            return ran  # another process ran the same command; this run was rolled back
+        if trigger_id and (meanwhile := _ran_meanwhile(runtime, trigger_id)) is not None:
+            return meanwhile  # another process ran the same command; this run was rolled back
         log.exception(
             "command failed",
             extra=fields(

@@ -31,7 +31,7 @@ SLACK_ID = sa.String(32)
 SLACK_TS = sa.String(32)
 
 
-def _id() -> sa.Column:
+def _id() -> sa.Column[int]:
     return sa.Column("id", sa.Integer(), nullable=False)
 
 
