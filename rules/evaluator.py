@@ -28,10 +28,32 @@ from fractions import Fraction
 
 from rules.calendar import ALWAYS, Calendar
 from rules.facts import ProjectFacts, TaskFacts
-from rules.rule import Clock, Rule, Scope
+from rules.rule import Clock, Condition, Rule, Scope
 from rules.vocabulary import TaskStatus
 
 _HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class VerdictFacts:
+    """The numbers behind a verdict, for its message; None where the rule's conditions did not
+    look (a rule about updates measures nothing of cost). Hours are on the rule's clock."""
+
+    hours_since_update: float | None = None  # no_update_for
+    hours_unacknowledged: float | None = None  # unacknowledged_for
+    hours_blocked: float | None = None  # blocked_for
+    days_late: float | None = None  # overdue, overdue_by, due_within: calendar days past
+    hours_overdue: float | None = None  # … past the end of the planned finish day
+    hours_until_due: float | None = None  # … or until it
+    percent: float | None = None  # below_percent, behind_plan_by: as reported
+    planned_percent: float | None = None  # behind_plan_by: the plan for now
+    behind_by: float | None = None  # behind_plan_by: points
+    budget: float | None = None  # cost_overrun_pct
+    actual_cost: float | None = None
+    earned_value: float | None = None
+    overrun: float | None = None
+    overrun_pct: float | None = None  # None with no value earned yet
+    hours_silent: float | None = None  # silent_for
 
 
 @dataclass(frozen=True)
@@ -47,7 +69,7 @@ class Verdict:
     fires: bool
     since: datetime | None
     next_check_at: datetime | None
-    facts: dict[str, float] = field(default_factory=dict)
+    facts: VerdictFacts = field(default_factory=VerdictFacts)
 
 
 @dataclass(frozen=True)
@@ -68,7 +90,7 @@ class _Context:
     calendar: Calendar
     clock: Calendar  # the project calendar on the working clock, ALWAYS on the wall clock
     now: datetime
-    facts: dict[str, float]
+    facts: dict[str, float]  # the `VerdictFacts` measured so far, by name
 
     def hours(self, name: str, start: datetime, end: datetime) -> None:
         """Record the clock's time from `start` to `end`, in hours, as fact `name`."""
@@ -120,19 +142,20 @@ def _context(rule: Rule, calendar: Calendar, now: datetime) -> _Context:
 
 def _verdict(windows: list[_Window | None], context: _Context) -> Verdict:
     """Return the verdict where all `windows` overlap (None is a condition that never holds)."""
+    facts = VerdictFacts(**context.facts)  # a name misspelt above fails here, at once
     if any(window is None for window in windows):
-        return Verdict(False, None, None, context.facts)
+        return Verdict(False, None, None, facts)
     starts = [w.start for w in windows if w is not None and w.start is not None]
     ends = [w.end for w in windows if w is not None and w.end is not None]
     start, end = max(starts, default=None), min(ends, default=None)
     now = context.now
     if start is not None and end is not None and start >= end:
-        return Verdict(False, None, None, context.facts)  # the windows never meet
+        return Verdict(False, None, None, facts)  # the windows never meet
     if end is not None and now >= end:
-        return Verdict(False, None, None, context.facts)  # over, and stays over
+        return Verdict(False, None, None, facts)  # over, and stays over
     if start is not None and now < start:
-        return Verdict(False, None, start, context.facts)  # starts holding at `start`
-    return Verdict(True, start, end, context.facts)
+        return Verdict(False, None, start, facts)  # starts holding at `start`
+    return Verdict(True, start, end, facts)
 
 
 # --- the task conditions: each returns its window, or None if it cannot hold without new data
@@ -266,15 +289,15 @@ def _status(task: TaskFacts, rule: Rule, context: _Context) -> _Window:
     return _FOREVER  # checked before any other condition, in evaluate_task
 
 
-_TASK_CONDITIONS: dict[str, Callable[[TaskFacts, Rule, _Context], _Window | None]] = {
-    "status": _status,
-    "no_update_for": _no_update,
-    "unacknowledged_for": _unacknowledged,
-    "blocked_for": _blocked,
-    "overdue": _overdue,
-    "overdue_by": _overdue_by,
-    "due_within": _due_within,
-    "below_percent": _below_percent,
-    "behind_plan_by": _behind_plan,
-    "cost_overrun_pct": _cost_overrun,
+_TASK_CONDITIONS: dict[Condition, Callable[[TaskFacts, Rule, _Context], _Window | None]] = {
+    Condition.STATUS: _status,
+    Condition.NO_UPDATE_FOR: _no_update,
+    Condition.UNACKNOWLEDGED_FOR: _unacknowledged,
+    Condition.BLOCKED_FOR: _blocked,
+    Condition.OVERDUE: _overdue,
+    Condition.OVERDUE_BY: _overdue_by,
+    Condition.DUE_WITHIN: _due_within,
+    Condition.BELOW_PERCENT: _below_percent,
+    Condition.BEHIND_PLAN_BY: _behind_plan,
+    Condition.COST_OVERRUN_PCT: _cost_overrun,
 }

@@ -16,6 +16,7 @@ from typing import Any
 
 from rules.alerts import Notification, NotificationKind
 from rules.calendar import Calendar
+from rules.evaluator import VerdictFacts
 from rules.facts import TaskFacts
 from rules.rule import Rule
 
@@ -51,7 +52,7 @@ class Notice:
     calendar: Calendar
     task: TaskFacts | None
     task_title: str | None
-    facts: Mapping[str, float]
+    facts: VerdictFacts
     routing: Routing
 
     @property

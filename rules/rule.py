@@ -56,23 +56,25 @@ class Scope(StrEnum):
     PROJECT = "project"
 
 
+class Condition(StrEnum):
+    """A condition a rule can set: the keys of its `when` (`Conditions`), in that order."""
+
+    STATUS = "status"
+    NO_UPDATE_FOR = "no_update_for"
+    UNACKNOWLEDGED_FOR = "unacknowledged_for"
+    BLOCKED_FOR = "blocked_for"
+    OVERDUE = "overdue"
+    OVERDUE_BY = "overdue_by"
+    DUE_WITHIN = "due_within"
+    BELOW_PERCENT = "below_percent"
+    BEHIND_PLAN_BY = "behind_plan_by"
+    COST_OVERRUN_PCT = "cost_overrun_pct"
+    SILENT_FOR = "silent_for"  # the one about a whole project
+
+
 _E = TypeVar("_E", bound=StrEnum)
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
-# Conditions about one task; `silent_for` is the one about a project.
-TASK_CONDITIONS = (
-    "status",
-    "no_update_for",
-    "unacknowledged_for",
-    "blocked_for",
-    "overdue",
-    "overdue_by",
-    "due_within",
-    "below_percent",
-    "behind_plan_by",
-    "cost_overrun_pct",
-)
-PROJECT_CONDITIONS = ("silent_for",)
 OPEN_STATUSES = frozenset(status for status in TaskStatus if status.is_open)
 
 
@@ -123,7 +125,7 @@ class Model(BaseModel):
 
 class Conditions(Model):
     """When a rule holds; every condition given must hold. Durations are "for": the condition
-    must have lasted that long on the rule's clock."""
+    must have lasted that long on the rule's clock. One field per `Condition`, in its order."""
 
     status: Annotated[tuple[Status, ...] | None, BeforeValidator(_statuses)] = None
     no_update_for: Span | None = None
@@ -137,9 +139,9 @@ class Conditions(Model):
     cost_overrun_pct: Annotated[Decimal, Field(ge=0)] | None = None
     silent_for: Span | None = None
 
-    def given(self) -> list[str]:
-        """Return the names of the conditions this rule sets, in the order of the model."""
-        return [name for name in type(self).model_fields if getattr(self, name) is not None]
+    def given(self) -> list[Condition]:
+        """Return the conditions this rule sets, in the order of the model."""
+        return [condition for condition in Condition if getattr(self, condition) is not None]
 
 
 class Step(Model):
@@ -179,7 +181,7 @@ class Rule(Model):
     escalate: tuple[Step, ...] = ()
     repeat_every: Span | None = None
     _statuses: frozenset[TaskStatus] = PrivateAttr()
-    _conditions: tuple[str, ...] = PrivateAttr()
+    _conditions: tuple[Condition, ...] = PrivateAttr()
 
     @model_validator(mode="before")
     @classmethod
@@ -197,10 +199,10 @@ class Rule(Model):
     def _coherent(self) -> Rule:
         given = self.when.given()
         if not given:
-            names = ", ".join((*TASK_CONDITIONS, *PROJECT_CONDITIONS))
+            names = ", ".join(Condition)
             raise ValueError(f"when: give at least one condition ({names})")
-        if "silent_for" in given and len(given) > 1:
-            others = ", ".join(name for name in given if name != "silent_for")
+        if Condition.SILENT_FOR in given and len(given) > 1:
+            others = ", ".join(name for name in given if name is not Condition.SILENT_FOR)
             raise ValueError(
                 f"when: silent_for is about a whole project and cannot be combined with task "
                 f"conditions ({others})"
@@ -246,9 +248,9 @@ class Rule(Model):
         return self._statuses
 
     @property
-    def conditions(self) -> tuple[str, ...]:
-        """Return the names of the conditions this rule sets (computed once: the tick asks
-        for every task)."""
+    def conditions(self) -> tuple[Condition, ...]:
+        """Return the conditions this rule sets (computed once: the tick asks for every
+        task)."""
         return self._conditions
 
     def model_post_init(self, context: Any, /) -> None:

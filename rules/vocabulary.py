@@ -56,6 +56,56 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+class OutboxKind(StrEnum):
+    """What an outbox message is for. Stored as its value; `label` is what the managers'
+    summary of failed deliveries calls it."""
+
+    # An alert's notifications (`rules.alerts.NotificationKind`).
+    FOLLOW_UP = "follow_up"
+    ESCALATION = "escalation"
+    REPEAT = "repeat"
+    REMINDER = "reminder"
+    # An alert's messages edited to show who did what about it.
+    ALERT_MESSAGE_EDIT = "alert_message_edit"
+    # A task's card (it opens the task's thread), its edits, and notes in its thread.
+    TASK_CARD = "task_card"
+    TASK_CARD_UPDATE = "task_card_update"
+    TASK_THREAD_NOTE = "task_thread_note"
+    CARD_REFUSAL = "card_refusal"
+    # What siteloop says back about a channel post it read.
+    CAPTURE_RECEIPT = "capture_receipt"
+    CAPTURE_REFUSAL = "capture_refusal"
+    CAPTURE_IGNORED = "capture_ignored"
+    CAPTURE_EDIT = "capture_edit"
+    HELP = "help"
+    # The summary of failed deliveries itself.
+    DELIVERY_FAILURES = "delivery_failures"
+
+    @property
+    def label(self) -> str:
+        """Return what people call a message of this kind: "assignment card"."""
+        return _OUTBOX_LABELS[self]
+
+
+_OUTBOX_LABELS = {
+    OutboxKind.FOLLOW_UP: "follow-up",
+    OutboxKind.ESCALATION: "escalation DM",
+    OutboxKind.REPEAT: "repeated alert",
+    OutboxKind.REMINDER: "snooze reminder",
+    OutboxKind.ALERT_MESSAGE_EDIT: "alert message edit",
+    OutboxKind.TASK_CARD: "assignment card",
+    OutboxKind.TASK_CARD_UPDATE: "assignment card edit",
+    OutboxKind.TASK_THREAD_NOTE: "note in a task's thread",
+    OutboxKind.CARD_REFUSAL: "private note",
+    OutboxKind.CAPTURE_RECEIPT: "📝 receipt",
+    OutboxKind.CAPTURE_REFUSAL: "private note",
+    OutboxKind.CAPTURE_IGNORED: "private note",
+    OutboxKind.CAPTURE_EDIT: "private note",
+    OutboxKind.HELP: "help reply",
+    OutboxKind.DELIVERY_FAILURES: "failure summary",
+}
+
+
 class OutboxState(StrEnum):
     PENDING = "pending"
     SENT = "sent"

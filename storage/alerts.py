@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from rules.alerts import NotificationKind
-from rules.vocabulary import OutboxState
+from rules.vocabulary import OutboxKind, OutboxState
 from storage.models import Alert, Member, OutboxMessage
 
 # Outbox kinds of the messages the tick sends about an alert (its notification kinds).
-NOTIFICATION_KINDS = tuple(kind.value for kind in NotificationKind)
+NOTIFICATION_KINDS = tuple(OutboxKind(kind.value) for kind in NotificationKind)
 
 
 def answered_alert(session: Session, task_id: int) -> int | None:

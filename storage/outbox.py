@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rules.vocabulary import OutboxState
+from rules.vocabulary import OutboxKind, OutboxState
 from storage.db import rows_changed
 from storage.models import OutboxMessage
 
@@ -41,7 +41,6 @@ POST_EPHEMERAL = "chat.postEphemeral"
 ADD_REACTION = "reactions.add"
 METHODS = frozenset({POST_MESSAGE, UPDATE, POST_EPHEMERAL, ADD_REACTION})
 # The outbox kind whose message, once delivered, becomes its task's thread: the task's card.
-THREAD_OPENER = "task_card"
 
 # Arguments each method needs in `args` (besides the channel, which is the row's target).
 _REQUIRED_ARGS = {UPDATE: ("ts",), POST_EPHEMERAL: ("user",), ADD_REACTION: ("name", "timestamp")}
@@ -91,7 +90,7 @@ def payload_problem(target: str, payload: Any) -> str | None:
 def enqueue(
     session: Session,
     *,
-    kind: str,
+    kind: OutboxKind,
     target: str,
     payload: dict[str, Any],
     now: datetime,
@@ -104,7 +103,7 @@ def enqueue(
     """Add a message to send (in the caller's transaction) and return it.
 
     Arguments:
-        kind: what the message is for ("assignment", "follow_up", …), for logs and admins.
+        kind: what the message is for, for logs, admins and the summary of failures.
         target: conversation id, or a user id for a DM (see the module docstring).
         payload: {"method": …, "args": {…}}; raises InvalidPayload when it breaks the contract.
         now: when the decision was made; the message is due at once.
@@ -140,7 +139,7 @@ def enqueue(
 
 def outbox_row(
     *,
-    kind: str,
+    kind: OutboxKind,
     target: str,
     payload: dict[str, Any],
     now: datetime,
@@ -415,7 +414,7 @@ def threads_on_their_way(session: Session, task_ids: Collection[int]) -> set[int
         session.scalars(
             sa.select(OutboxMessage.task_id).where(
                 OutboxMessage.state == OutboxState.PENDING,  # few rows: the state's index
-                OutboxMessage.kind == THREAD_OPENER,
+                OutboxMessage.kind == OutboxKind.TASK_CARD,
                 OutboxMessage.task_id.in_(list(task_ids)),
             )
         )

@@ -1,7 +1,7 @@
 """The numbers behind a notification, as the labelled fields its message shows (pure).
 
-They come from the evaluator's own facts (`Verdict.facts`: `hours_since_update`,
-`planned_percent`, …) and the task's, so a message never says more than the rule measured.
+They come from the evaluator's own facts (`rules.evaluator.VerdictFacts`) and the task's, so a
+message never says more than the rule measured.
 """
 
 from __future__ import annotations
@@ -37,34 +37,37 @@ def alert_numbers(notice: Notice) -> tuple[tuple[str, str], ...]:
     facts, task = notice.facts, notice.task
     shown: list[tuple[str, str]] = []
 
-    def hours(name: str, label: str, suffix: str = "") -> None:
-        if name in facts:
-            shown.append((label, f"{in_hours(notice, facts[name])}{suffix}"))
+    def hours(value: float | None, label: str, suffix: str = "") -> None:
+        if value is not None:
+            shown.append((label, f"{in_hours(notice, value)}{suffix}"))
 
-    hours("hours_since_update", "Last update", " ago")
-    hours("hours_silent", "Last report", " ago")
-    hours("hours_unacknowledged", "Assigned", " ago, not acknowledged")
-    hours("hours_blocked", "Blocked for")
+    hours(facts.hours_since_update, "Last update", " ago")
+    hours(facts.hours_silent, "Last report", " ago")
+    hours(facts.hours_unacknowledged, "Assigned", " ago, not acknowledged")
+    hours(facts.hours_blocked, "Blocked for")
     if task is not None and task.planned_finish is not None:
-        late = int(facts.get("days_late", 0))
+        late = int(facts.days_late or 0)
         finish = f"{task.planned_finish:%a %d %b}"
         if late >= 1:
             finish += f" ({late} day{'s' if late != 1 else ''} late)"
         shown.append(("Planned finish", finish))
-    hours("hours_until_due", "Due in")
-    if "planned_percent" in facts:
-        shown.append(("Plan for today", f"{number(facts['planned_percent'], 1)}%"))
+    hours(facts.hours_until_due, "Due in")
+    if facts.planned_percent is not None:
+        shown.append(("Plan for today", f"{number(facts.planned_percent, 1)}%"))
     if task is not None:
-        shown.append(("Reported", f"{number(facts.get('percent', float(task.percent)), 1)}%"))
-    if "behind_by" in facts and facts["behind_by"] > 0:
-        shown.append(("Behind plan", f"{number(facts['behind_by'], 1)} points"))
-    if "actual_cost" in facts:
-        spent = _money(notice, "actual_cost")
-        shown.append(("Spent", f"{spent} against {_money(notice, 'earned_value')} earned"))
-    if "overrun_pct" in facts:
-        shown.append(("Over by", f"{number(facts['overrun_pct'], 1)}%"))
+        reported = facts.percent if facts.percent is not None else float(task.percent)
+        shown.append(("Reported", f"{number(reported, 1)}%"))
+    if facts.behind_by is not None and facts.behind_by > 0:
+        shown.append(("Behind plan", f"{number(facts.behind_by, 1)} points"))
+    if facts.actual_cost is not None:
+        spent = money(notice, facts.actual_cost)
+        earned = money(notice, facts.earned_value or 0.0)
+        shown.append(("Spent", f"{spent} against {earned} earned"))
+    if facts.overrun_pct is not None:
+        shown.append(("Over by", f"{number(facts.overrun_pct, 1)}%"))
     return tuple(shown)
 
 
-def _money(notice: Notice, name: str) -> str:
-    return format_money(round(Decimal(str(notice.facts[name])), 2), notice.currency)
+def money(notice: Notice, value: float) -> str:
+    """Return an amount of the evaluator's in the project's currency: "$1,500.00"."""
+    return format_money(round(Decimal(str(value)), 2), notice.currency)

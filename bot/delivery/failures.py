@@ -31,14 +31,13 @@ from sqlalchemy.orm import Session
 
 from bot.logs import fields
 from rules.slack_text import mrkdwn
-from rules.vocabulary import OutboxState, Role
+from rules.vocabulary import OutboxKind, OutboxState, Role
 from storage import outbox, projects
 from storage.db import rows_changed
 from storage.models import Channel, Member, OutboxMessage, Project
 
 log = logging.getLogger("delivery")
 
-SUMMARY_KIND = "delivery_failures"
 EVENT_TYPE = "siteloop_delivery_failures"
 # A burst of failures within this long after the first lands in one DM.
 GATHER = timedelta(minutes=1)
@@ -51,15 +50,6 @@ MAX_IDS_SHOWN = 8
 MAX_RETRY_IDS = 30
 
 _CODE = re.compile(r"^[a-z_]+")
-_KIND_LABELS = {
-    "capture_receipt": "📝 receipt",
-    "capture_refusal": "private note",
-    "capture_ignored": "private note",
-    "capture_edit": "private note",
-    "follow_up": "follow-up",
-    "assignment": "assignment card",
-    "escalation": "escalation DM",
-}
 
 
 class Problem(StrEnum):
@@ -239,7 +229,7 @@ def build_summary(
 
 def _what(group: Sequence[Failure], place: str) -> str:
     """Return e.g. '2 📝 receipts for <#C1|tower-a> (id 4, 9)'."""
-    kinds = sorted({_KIND_LABELS.get(f.kind, f.kind.replace("_", " ")) for f in group})
+    kinds = sorted({_label(f.kind) for f in group})
     label = " and ".join(kinds) if len(group) == 1 else " and ".join(f"{k}s" for k in kinds)
     return f"{len(group)} {label} for {place} (id {_ids([f.id for f in group])})"
 
@@ -263,7 +253,7 @@ def summarise(session: Session, message_id: int, now: datetime) -> list[int]:
     facts = fields(
         outbox=failed.id, kind=failed.kind, channel=failed.target, error=failed.last_error
     )
-    if failed.kind == SUMMARY_KIND:
+    if failed.kind == OutboxKind.DELIVERY_FAILURES:
         log.error("a delivery failure summary could not be delivered", extra=facts)
         return []
     project = _project_of(session, failed)
@@ -309,12 +299,12 @@ def _summarise_for(
     ).first()
     row = outbox.enqueue(
         session,
-        kind=SUMMARY_KIND,
+        kind=OutboxKind.DELIVERY_FAILURES,
         target=recipient,
         payload=_payload(session, project, since=now),
         now=now,
         project_id=project.id,
-        dedupe_key=f"{SUMMARY_KIND}:{project.id}:{recipient}:{failed.id}:{now.isoformat()}",
+        dedupe_key=f"{OutboxKind.DELIVERY_FAILURES}:{project.id}:{recipient}:{failed.id}:{now.isoformat()}",
     )
     due = now + GATHER
     if previous is not None:
@@ -327,7 +317,7 @@ def _summarise_for(
 
 def _summaries(project: Project, recipient: str) -> sa.Select[OutboxMessage]:
     return sa.select(OutboxMessage).where(
-        OutboxMessage.kind == SUMMARY_KIND,
+        OutboxMessage.kind == OutboxKind.DELIVERY_FAILURES,
         OutboxMessage.project_id == project.id,
         OutboxMessage.target == recipient,
     )
@@ -377,7 +367,7 @@ def _failures_since(
     condition = sa.and_(
         OutboxMessage.state == OutboxState.FAILED,
         OutboxMessage.next_attempt_at >= since,
-        OutboxMessage.kind != SUMMARY_KIND,
+        OutboxMessage.kind != OutboxKind.DELIVERY_FAILURES,
         outbox.of_project(project.id, channel_ids),
     )
     total = session.scalar(sa.select(sa.func.count()).where(condition)) or 0
@@ -411,3 +401,12 @@ def _places(session: Session, failures: Iterable[Failure]) -> dict[str, str]:
         else:
             places[target] = f"<#{target}>"
     return places
+
+
+def _label(kind: str) -> str:
+    """Return what people call a message of `kind`; a kind this version does not know (a row
+    an older siteloop wrote) reads as its words."""
+    try:
+        return OutboxKind(kind).label
+    except ValueError:
+        return kind.replace("_", " ")

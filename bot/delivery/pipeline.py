@@ -26,7 +26,8 @@ from slack_sdk import WebClient
 
 from bot.delivery.dispatcher import Dispatcher, make_client
 from bot.runtime import Runtime
-from bot.services import alert_actions, alert_delivery, assignment, cards
+from bot.services import alert_actions, alert_delivery, assignment
+from rules.vocabulary import OutboxKind
 from storage.alerts import NOTIFICATION_KINDS
 
 
@@ -56,10 +57,10 @@ def delivery_steps() -> dict[str, Any]:
         "before_send": dict.fromkeys(NOTIFICATION_KINDS, alert_delivery.add_history),
         "after_sent": {
             **dict.fromkeys(NOTIFICATION_KINDS, alert_actions.escalation_delivered),
-            cards.CARD: assignment.card_delivered,
-            cards.CARD_UPDATE: assignment.card_edited,
+            OutboxKind.TASK_CARD: assignment.card_delivered,
+            OutboxKind.TASK_CARD_UPDATE: assignment.card_edited,
         },
-        "after_failed": {cards.CARD: assignment.card_failed},
+        "after_failed": {OutboxKind.TASK_CARD: assignment.card_failed},
     }
 
 

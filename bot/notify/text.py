@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from decimal import Decimal
 
-from bot.blocks.alert_facts import alert_numbers, in_hours, number
+from bot.blocks.alert_facts import alert_numbers, in_hours, money, number
 from bot.blocks.alert_messages import AlertMessage, Style
 from rules.alerts import NotificationKind
-from rules.grammar.numbers import format_money
 from rules.notice import Notice
-from rules.rule import Audience, Clock
+from rules.rule import Audience, Clock, Condition
 from rules.slack_text import mrkdwn
 
 _OPENERS = {
@@ -113,44 +111,53 @@ def _where(notice: Notice) -> str:
     return ""
 
 
-def _hours(notice: Notice, name: str) -> str | None:
-    value = notice.facts.get(name)
+def _hours(notice: Notice, value: float | None) -> str | None:
     return None if value is None else in_hours(notice, value)
 
 
 def _task_problem(notice: Notice) -> str:
     """Return what is wrong with the task, in numbers, from the rule's conditions."""
-    task, facts, rule = notice.task, notice.facts, notice.rule
+    task, rule = notice.task, notice.rule
     assert task is not None
-    phrases: list[str] = []
-    for name in rule.conditions:
-        if name == "no_update_for" and (hours := _hours(notice, "hours_since_update")):
-            phrases.append(f"has had no update for {hours}")
-        elif name == "unacknowledged_for" and (hours := _hours(notice, "hours_unacknowledged")):
-            phrases.append(f"was assigned {hours} ago and nobody has acknowledged it")
-        elif name == "blocked_for" and (hours := _hours(notice, "hours_blocked")):
-            phrases.append(f"has been blocked for {hours}")
-        elif name in ("overdue", "overdue_by") and rule.when.overdue is not False:
-            if phrase := _late(notice):
-                phrases.append(phrase)
-        elif name == "due_within" and (hours := _hours(notice, "hours_until_due")):
-            finish = (
-                f" (planned finish {task.planned_finish:%a %d %b})" if (task.planned_finish) else ""
-            )
-            phrases.append(f"is due in {hours}{finish}")
-        elif name == "below_percent" and "behind_plan_by" not in rule.conditions:
-            phrases.append(f"is only {number(facts.get('percent', 0), 1)}% done")
-        elif name == "behind_plan_by" and "planned_percent" in facts:
-            phrases.append(
-                f"is {number(facts['percent'], 1)}% done where the plan says "
-                f"{number(facts['planned_percent'], 1)}% by now "
-                f"({number(facts['behind_by'], 1)} points behind)"
-            )
-        elif name == "cost_overrun_pct" and "actual_cost" in facts:
-            phrases.append(_overrun(notice))
+    phrases = [
+        phrase
+        for condition in rule.conditions
+        if (phrase := _condition_phrase(notice, condition)) is not None
+    ]
     if not phrases:
         phrases.append(f"is {task.status.value.replace('_', ' ')}")
     return _and(phrases)
+
+
+def _condition_phrase(notice: Notice, condition: Condition) -> str | None:
+    """Return what one of the rule's conditions found, in numbers (None: nothing to say)."""
+    task, facts, rule = notice.task, notice.facts, notice.rule
+    assert task is not None
+    match condition:
+        case Condition.NO_UPDATE_FOR if hours := _hours(notice, facts.hours_since_update):
+            return f"has had no update for {hours}"
+        case Condition.UNACKNOWLEDGED_FOR if hours := _hours(notice, facts.hours_unacknowledged):
+            return f"was assigned {hours} ago and nobody has acknowledged it"
+        case Condition.BLOCKED_FOR if hours := _hours(notice, facts.hours_blocked):
+            return f"has been blocked for {hours}"
+        case Condition.OVERDUE | Condition.OVERDUE_BY if rule.when.overdue is not False:
+            return _late(notice)
+        case Condition.DUE_WITHIN if hours := _hours(notice, facts.hours_until_due):
+            finish = (
+                f" (planned finish {task.planned_finish:%a %d %b})" if task.planned_finish else ""
+            )
+            return f"is due in {hours}{finish}"
+        case Condition.BELOW_PERCENT if Condition.BEHIND_PLAN_BY not in rule.conditions:
+            return f"is only {number(facts.percent or 0.0, 1)}% done"
+        case Condition.BEHIND_PLAN_BY if facts.planned_percent is not None:
+            return (
+                f"is {number(facts.percent or 0.0, 1)}% done where the plan says "
+                f"{number(facts.planned_percent, 1)}% by now "
+                f"({number(facts.behind_by or 0.0, 1)} points behind)"
+            )
+        case Condition.COST_OVERRUN_PCT if facts.actual_cost is not None:
+            return _overrun(notice, facts.actual_cost)
+    return None
 
 
 def _late(notice: Notice) -> str | None:
@@ -158,28 +165,25 @@ def _late(notice: Notice) -> str | None:
     assert task is not None
     if task.planned_finish is None:
         return None
-    days = int(facts.get("days_late", 0))
+    days = int(facts.days_late or 0)
     finish = f"{task.planned_finish:%a %d %b}"
     if days >= 1:
         return f"is {days} day{'s' if days != 1 else ''} past its planned finish ({finish})"
-    hours = _hours(notice, "hours_overdue")
+    hours = _hours(notice, facts.hours_overdue)
     return f"is {hours} past its planned finish ({finish})" if hours else f"was due {finish}"
 
 
-def _overrun(notice: Notice) -> str:
+def _overrun(notice: Notice, actual_cost: float) -> str:
     facts = notice.facts
-
-    def money(name: str) -> str:
-        return format_money(round(Decimal(str(facts[name])), 2), notice.currency)
-
-    spent = f"has cost {money('actual_cost')} against {money('earned_value')} of work done"
-    if "overrun_pct" in facts:
-        return f"{spent} ({number(facts['overrun_pct'], 1)}% over)"
-    return f"{spent} (no progress recorded yet, budget {money('budget')})"
+    earned = money(notice, facts.earned_value or 0.0)
+    spent = f"has cost {money(notice, actual_cost)} against {earned} of work done"
+    if facts.overrun_pct is not None:
+        return f"{spent} ({number(facts.overrun_pct, 1)}% over)"
+    return f"{spent} (no progress recorded yet, budget {money(notice, facts.budget or 0.0)})"
 
 
 def _project_problem(notice: Notice) -> str:
-    hours = _hours(notice, "hours_silent")
+    hours = _hours(notice, notice.facts.hours_silent)
     return f"has had no report at all for {hours}" if hours else "has gone quiet"
 
 
@@ -211,34 +215,34 @@ def _action(notice: Notice, reader_is_assignee: bool, direct: bool) -> str:
     if notice.notification.target == Audience.CHANNEL:
         return f"Whoever is on it: post an update with `/update {key} …`."
     if not reader_is_assignee:
-        if "blocked_for" in conditions:
+        if Condition.BLOCKED_FOR in conditions:
             return "Please clear the blocker or re-plan the work."
-        if conditions & {"overdue", "overdue_by", "due_within"}:
+        if conditions & {Condition.OVERDUE, Condition.OVERDUE_BY, Condition.DUE_WITHIN}:
             return "Please agree a new date or add people."
-        if "cost_overrun_pct" in conditions:
+        if Condition.COST_OVERRUN_PCT in conditions:
             return "Please check the costs and progress recorded, and tell the managers why."
         assignee = notice.task.assignee_user_id
         return f"Please follow up with <@{assignee}>." if assignee else "Please assign it."
     here = f"`/update {key} …`" if direct else "here"
-    if "unacknowledged_for" in conditions:
+    if Condition.UNACKNOWLEDGED_FOR in conditions:
         if direct:
             return (
                 f"Acknowledge it with `/update {key} on it`, or tell your crew lead if it is "
                 "not yours."
             )
         return "Reply `on it` here to acknowledge it, or tell your crew lead if it is not yours."
-    if "blocked_for" in conditions:
+    if Condition.BLOCKED_FOR in conditions:
         return (
             f"Reply {here} when work resumes (`unblocked`), or say what you are still waiting for."
         )
-    if conditions & {"overdue", "overdue_by"}:
+    if conditions & {Condition.OVERDUE, Condition.OVERDUE_BY}:
         return f"Finish it with `/done {key}`, or agree a new date with your crew lead."
-    if "due_within" in conditions:
+    if Condition.DUE_WITHIN in conditions:
         return (
             f"Reply {here} with progress; if you need more people or a new date, tell your "
             "crew lead now."
         )
-    if "cost_overrun_pct" in conditions:
+    if Condition.COST_OVERRUN_PCT in conditions:
         return f"Check the recorded costs and reply {here} with progress (e.g. `60%`)."
     reply = (
         f"Reply with `/update {key} 60% formwork done`"

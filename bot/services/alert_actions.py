@@ -46,14 +46,13 @@ from bot.services.task_actions import Click
 from rules.calendar import Calendar
 from rules.rule import Audience
 from rules.rulebook import Rulebook, load_default_rulebook, load_rulebook
-from rules.vocabulary import Role
+from rules.vocabulary import OutboxKind, Role
 from storage import alerts, projects
 from storage.members import display_name
 from storage.models import Alert, Member, OutboxMessage, Project, Task
 from storage.outbox import UPDATE, enqueue, is_person
 from storage.tick import project_calendar
 
-EDIT = "alert_message_edit"  # outbox kind of the edits that show who did what
 TEXT_LIMIT = 3900  # chat.update refuses more than 4,000 characters of text
 UNKNOWN_MESSAGE = (
     "That button doesn't belong to a message siteloop sent about an alert it knows, so "
@@ -176,7 +175,7 @@ def show_outcome(
         digest = hashlib.sha256(json.dumps(blocks, sort_keys=True).encode()).hexdigest()[:16]
         enqueue(
             session,
-            kind=EDIT,
+            kind=OutboxKind.ALERT_MESSAGE_EDIT,
             target=row.slack_channel or row.target,
             payload=payload,
             now=now,

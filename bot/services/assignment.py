@@ -22,14 +22,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.services import cards
-from rules.vocabulary import OutboxState, TaskStatus
+from rules.vocabulary import OutboxKind, OutboxState, TaskStatus
 from storage import projects
 from storage.models import Member, OutboxMessage, Project, Task
 from storage.outbox import enqueue, waiting_for_thread
 
 log = logging.getLogger("assignment")
 
-THREAD_NOTE = "task_thread_note"
 NO_THREAD_NOTE = "_This belongs in the task's thread, but its card could not be posted._"
 
 
@@ -60,7 +59,7 @@ def announce(
         return
     enqueue(
         session,
-        kind=cards.CARD,
+        kind=OutboxKind.TASK_CARD,
         target=channel,
         payload=cards.post_payload(session, task),
         now=now,
@@ -152,7 +151,7 @@ def _thread_note(
     said += ": acknowledge it on the card." if task.status is TaskStatus.ASSIGNED else "."
     enqueue(
         session,
-        kind=THREAD_NOTE,
+        kind=OutboxKind.TASK_THREAD_NOTE,
         target=task.thread_channel,
         thread_ts=task.thread_ts,
         payload={"method": "chat.postMessage", "args": {"text": said}},

@@ -28,15 +28,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.blocks.task_card import CardFacts, card_blocks, card_text
-from rules.vocabulary import OutboxState, TaskStatus, UpdateKind
+from rules.vocabulary import OutboxKind, OutboxState, TaskStatus, UpdateKind
 from storage.db import rows_changed
 from storage.members import display_name
 from storage.models import OutboxMessage, Task, Update
-from storage.outbox import THREAD_OPENER, enqueue
+from storage.outbox import enqueue
 
-CARD = THREAD_OPENER  # "task_card"
-CARD_UPDATE = "task_card_update"
-CARD_KINDS = (CARD, CARD_UPDATE)
+CARD_KINDS = (OutboxKind.TASK_CARD, OutboxKind.TASK_CARD_UPDATE)
 METADATA_TYPE = "siteloop_task_card"
 # session.info key: the transaction wrote outbox rows (see bot.services.card_hook).
 OUTBOX_WRITTEN = "siteloop_outbox_written"
@@ -108,7 +106,7 @@ def refresh_card(session: Session, task: Task, now: datetime) -> bool:
         return False
     enqueue(
         session,
-        kind=CARD_UPDATE,
+        kind=OutboxKind.TASK_CARD_UPDATE,
         target=task.thread_channel,
         payload=payload,
         now=now,
@@ -140,7 +138,7 @@ def pending_cards(session: Session, task: Task) -> list[OutboxMessage]:
         session.scalars(
             sa.select(OutboxMessage).where(
                 OutboxMessage.state == OutboxState.PENDING,
-                OutboxMessage.kind == CARD,
+                OutboxMessage.kind == OutboxKind.TASK_CARD,
                 OutboxMessage.task_id == task.id,
             )
         )
@@ -172,7 +170,7 @@ def _pending_edits(session: Session, task: Task) -> list[OutboxMessage]:
             sa.select(OutboxMessage)
             .where(
                 OutboxMessage.state == OutboxState.PENDING,
-                OutboxMessage.kind == CARD_UPDATE,
+                OutboxMessage.kind == OutboxKind.TASK_CARD_UPDATE,
                 OutboxMessage.task_id == task.id,
             )
             .order_by(OutboxMessage.id)

@@ -24,7 +24,7 @@ from bot.services import reports, task_actions
 from bot.services.replies import UserError
 from rules.grammar.parsed import ParsedReport, ReportContext
 from rules.grammar.report import parse_report
-from rules.vocabulary import UpdateKind, UpdateSource
+from rules.vocabulary import OutboxKind, UpdateKind, UpdateSource
 from storage import projects
 from storage.models import Member, Task, Update
 from storage.outbox import enqueue
@@ -85,11 +85,11 @@ def capture(
         tasks = _tasks(session, actor, post, parsed, thread_task)
         _record(session, actor, post, parsed, tasks, occurred_at, now)
     except UserError as refusal:
-        _tell(session, post, str(refusal), now, "refusal")
+        _tell(session, post, str(refusal), now, OutboxKind.CAPTURE_REFUSAL)
         return True
     enqueue(
         session,
-        kind="capture_receipt",
+        kind=OutboxKind.CAPTURE_RECEIPT,
         target=post.channel,
         payload={
             "method": "reactions.add",
@@ -105,7 +105,7 @@ def capture(
             post,
             "\n".join(f"Not recorded: {item}" for item in parsed.ignored),
             now,
-            "ignored",
+            OutboxKind.CAPTURE_IGNORED,
         )
     return True
 
@@ -131,7 +131,7 @@ def revise(session: Session, actor: Member, post: Post, now: datetime) -> None:
             post,
             f"{refusal}\nYour edit was not recorded; the earlier report stands.",
             now,
-            "edit",
+            OutboxKind.CAPTURE_EDIT,
         )
         return
     occurred_at = previous[0].occurred_at if previous else now
@@ -236,12 +236,13 @@ def _origin(post: Post, occurred_at: datetime) -> reports.Origin:
     )
 
 
-def _tell(session: Session, post: Post, text: str, now: datetime, why: str) -> None:
+def _tell(session: Session, post: Post, text: str, now: datetime, kind: OutboxKind) -> None:
     """Tell the post's author something privately, in the conversation they wrote in."""
+    why = kind.removeprefix("capture_")
     payload = {"method": "chat.postEphemeral", "args": {"user": post.user, "text": text}}
     enqueue(
         session,
-        kind=f"capture_{why}",
+        kind=kind,
         target=post.channel,
         payload=payload,
         now=now,

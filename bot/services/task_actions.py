@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import task_card, task_modals
 from bot.blocks.task_modals import ModalOrigin
-from bot.services import cards, reports
+from bot.services import reports
 from bot.services.replies import UserError
 from bot.services.task_forms import read_blocked_form, read_update_form
 from rules.grammar.parsed import ParsedReport
-from rules.vocabulary import OutboxState, Role, TaskStatus, UpdateKind, UpdateSource
+from rules.vocabulary import OutboxKind, OutboxState, Role, TaskStatus, UpdateKind, UpdateSource
 from storage import projects
 from storage.models import Member, OutboxMessage, Task
 from storage.tasks import project_keys
@@ -240,7 +240,7 @@ def _is_card_of(session: Session, task: Task, channel: str | None, ts: str | Non
                 OutboxMessage.slack_channel == channel,
                 OutboxMessage.slack_ts == ts,
                 OutboxMessage.state == OutboxState.SENT,
-                OutboxMessage.kind == cards.CARD,
+                OutboxMessage.kind == OutboxKind.TASK_CARD,
                 OutboxMessage.task_id == task.id,
             )
         )

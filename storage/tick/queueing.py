@@ -15,6 +15,7 @@ from rules.alerts import AlertDecision, Notification, deliver_at, personal_calen
 from rules.evaluator import Verdict
 from rules.notice import Compose, Notice, Outgoing, Queued, Routing
 from rules.rule import Rule
+from rules.vocabulary import OutboxKind
 from storage.models import Alert, Member
 from storage.outbox import POST_MESSAGE, enqueue_many, is_person, outbox_row
 from storage.tick.alert_rows import OpenedAlert
@@ -124,7 +125,7 @@ def _row(
     now: datetime,
 ) -> dict[str, object]:
     return outbox_row(
-        kind=notification.kind.value,
+        kind=OutboxKind(notification.kind.value),
         target=message.target,
         payload={"method": POST_MESSAGE, "args": {**message.args, "text": message.text}},
         now=now,

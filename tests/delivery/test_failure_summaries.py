@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.delivery.failures import GATHER, QUIET, SUMMARY_KIND, Problem, advise, problem_of
-from rules.vocabulary import OutboxState, Role
+from bot.delivery.failures import GATHER, QUIET, Problem, advise, problem_of
+from rules.vocabulary import OutboxKind, OutboxState, Role
 from storage import outbox, projects
 from storage.db import session_scope
 from storage.members import Profile, save_member
@@ -39,7 +39,12 @@ def tower(sessions, clock) -> int:
 
 def summaries(sessions) -> list[OutboxMessage]:
     with session_scope(sessions, read_only=True) as session:
-        return session.query(OutboxMessage).filter_by(kind=SUMMARY_KIND).order_by("id").all()
+        return (
+            session.query(OutboxMessage)
+            .filter_by(kind=OutboxKind.DELIVERY_FAILURES)
+            .order_by("id")
+            .all()
+        )
 
 
 def receipt(ts: str = "1764550800.000100") -> dict:
@@ -95,6 +100,28 @@ def test_a_burst_of_failures_makes_one_dm_listing_them_all(
     assert f"`siteloop outbox retry {first} {later[0]} {later[1]} {later[2]}`" in lines[3]
     [summary] = summaries(sessions)
     assert summary.sent_at == summary.created_at + GATHER
+
+
+def test_it_calls_each_failed_message_what_people_know_it_as(
+    dispatcher, sessions, emulator, clock, tower
+):
+    card = {"method": "chat.postMessage", "args": {"text": "TWR-42 Pour slab L3"}}
+    ids = [
+        enqueue(sessions, clock, "C0SITE", card, kind=OutboxKind.TASK_CARD, project_id=tower),
+        enqueue(sessions, clock, "C0SITE", text="TWR-42 late", kind=OutboxKind.ESCALATION),
+    ]
+    emulator.archive_channel("C0SITE")
+
+    drain(dispatcher, sessions, clock)
+
+    [dm] = emulator.dms("U0ANN")
+    assert dm.rendered.splitlines()[1].startswith(
+        f"• 2 assignment cards and escalation DMs for <#C0SITE|site> (id {ids[0]}, {ids[1]})"
+    )
+
+
+def test_every_kind_of_message_has_a_name_people_read():
+    assert all(kind.label and kind.label == kind.label.strip() for kind in OutboxKind)
 
 
 def test_after_a_summary_the_next_waits_an_hour_and_lists_only_new_failures(

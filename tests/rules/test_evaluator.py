@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules.evaluator import evaluate, evaluate_project, evaluate_task
+from rules.evaluator import VerdictFacts, evaluate, evaluate_project, evaluate_task
 from rules.vocabulary import TaskStatus
 from tests.rules.factories import make_calendar, make_project, make_rule, make_task
 
@@ -28,7 +28,7 @@ def test_it_fires_once_eight_working_hours_pass_without_an_update():
     assert verdict.fires
     assert verdict.since == saigon(2026, 12, 2, 7, 30)  # 7.5 h on Tuesday, 0.5 h on Wednesday
     assert verdict.next_check_at is None  # only an update can clear it
-    assert verdict.facts["hours_since_update"] == 9.5
+    assert verdict.facts.hours_since_update == 9.5
 
 
 def test_it_says_when_to_look_again_before_the_quiet_time_is_up():
@@ -39,7 +39,7 @@ def test_it_says_when_to_look_again_before_the_quiet_time_is_up():
 
     assert not verdict.fires
     assert verdict.next_check_at == saigon(2026, 12, 2, 7, 30)
-    assert verdict.facts["hours_since_update"] == 7.5
+    assert verdict.facts.hours_since_update == 7.5
 
 
 def test_it_counts_every_hour_on_the_wall_clock():
@@ -99,7 +99,7 @@ def test_it_fires_for_an_assignment_nobody_acknowledged():
 
     assert verdict.fires
     assert verdict.since == saigon(2026, 12, 1, 10)
-    assert verdict.facts["hours_unacknowledged"] == 2.5
+    assert verdict.facts.hours_unacknowledged == 2.5
 
 
 def test_it_never_fires_for_an_acknowledged_assignment_unless_reassigned_later():
@@ -125,7 +125,7 @@ def test_it_fires_for_work_blocked_too_long():
 
     assert verdict.fires
     assert verdict.since == saigon(2026, 12, 1, 13, 30)
-    assert verdict.facts["hours_blocked"] == 5.5
+    assert verdict.facts.hours_blocked == 5.5
 
 
 def test_it_does_not_call_unblocked_work_blocked():
@@ -146,8 +146,8 @@ def test_it_calls_a_task_overdue_from_the_end_of_its_planned_finish_day():
 
     assert (before.fires, before.next_check_at) == (False, saigon(2026, 12, 2, 0))
     assert (after.fires, after.since) == (True, saigon(2026, 12, 2, 0))
-    assert after.facts["days_late"] == 2
-    assert after.facts["hours_overdue"] == 8.5 + 2
+    assert after.facts.days_late == 2
+    assert after.facts.hours_overdue == 8.5 + 2
 
 
 def test_it_waits_for_overdue_by_on_the_working_clock():
@@ -170,7 +170,7 @@ def test_it_warns_when_due_soon_and_far_from_done_until_the_deadline():
 
     assert (early.fires, early.next_check_at) == (False, TUESDAY_8)
     assert (soon.fires, soon.since, soon.next_check_at) == (True, TUESDAY_8, saigon(2026, 12, 3))
-    assert soon.facts["hours_until_due"] == 6.5
+    assert soon.facts.hours_until_due == 6.5
     assert (late.fires, late.next_check_at) == (False, None)
 
 
@@ -190,7 +190,7 @@ def test_it_compares_progress_with_a_plan_linear_in_working_time():
     verdict = evaluate_task(task, rule, make_calendar(), saigon(2026, 12, 2, 17))
 
     assert verdict.fires
-    assert verdict.facts == {"planned_percent": 50.0, "percent": 20.0, "behind_by": 30.0}
+    assert verdict.facts == VerdictFacts(planned_percent=50.0, percent=20.0, behind_by=30.0)
     assert verdict.since == saigon(2026, 12, 2, 10, 24)  # 40% of 51 h = 20.4 h into the plan
 
 
@@ -211,7 +211,7 @@ def test_it_never_calls_a_task_behind_plan_by_more_than_the_plan_can_reach():
     verdict = evaluate_task(task, rule, make_calendar(), saigon(2026, 12, 9))
 
     assert (verdict.fires, verdict.next_check_at) == (False, None)
-    assert verdict.facts["planned_percent"] == 100
+    assert verdict.facts.planned_percent == 100
 
 
 def test_it_fires_when_cost_exceeds_earned_value_by_more_than_the_margin():
@@ -222,13 +222,9 @@ def test_it_fires_when_cost_exceeds_earned_value_by_more_than_the_margin():
     verdicts = [evaluate_task(task, rule, make_calendar(), TUESDAY_8) for task in (over, at_margin)]
 
     assert [verdict.fires for verdict in verdicts] == [True, False]
-    assert verdicts[0].facts == {
-        "budget": 1000.0,
-        "actual_cost": 560.0,
-        "earned_value": 500.0,
-        "overrun": 60.0,
-        "overrun_pct": 12.0,
-    }
+    assert verdicts[0].facts == VerdictFacts(
+        budget=1000.0, actual_cost=560.0, earned_value=500.0, overrun=60.0, overrun_pct=12.0
+    )
     assert verdicts[0].next_check_at is None
 
 
@@ -258,7 +254,7 @@ def test_it_fires_for_a_project_silent_for_a_working_day():
     verdict = evaluate_project(project, rule, make_calendar(), saigon(2026, 12, 2, 8))
 
     assert (verdict.fires, verdict.since) == (True, saigon(2026, 12, 2, 7, 30))
-    assert verdict.facts["hours_silent"] == 8.5
+    assert verdict.facts.hours_silent == 8.5
     assert evaluate(project, rule, make_calendar(), saigon(2026, 12, 2, 8)) == verdict
 
 

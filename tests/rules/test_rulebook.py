@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from rules.calendar import Calendar
-from rules.rule import Audience, Clock, Scope, Via
+from rules.rule import Audience, Clock, Condition, Conditions, Scope, Via
 from rules.rulebook import (
     DEFAULT_RULES,
     RulebookError,
@@ -362,3 +362,9 @@ def test_it_refuses_a_stored_calendar_it_cannot_read():
         calendar_over(Calendar(), {"timezone": "Nowhere"}, source="project TWR")
 
     assert str(refused.value).startswith('project TWR: timezone: "Nowhere" is not a time zone')
+
+
+def test_every_condition_a_rules_file_may_set_is_one_the_code_knows():
+    # `Condition` names the keys of a rule's `when`, in order: the evaluator, the messages and
+    # the error that lists the conditions all read the enum.
+    assert tuple(Conditions.model_fields) == tuple(Condition)

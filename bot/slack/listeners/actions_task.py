@@ -18,6 +18,7 @@ from bot.services import task_actions
 from bot.services.replies import UserError
 from bot.services.task_actions import Click
 from bot.slack.directory import enroll, meet
+from rules.vocabulary import OutboxKind
 from storage.db import session_scope
 from storage.outbox import enqueue
 
@@ -92,7 +93,7 @@ def tell(runtime: Runtime, click: Click, text: str) -> None:
     with session_scope(runtime.sessions) as session:
         enqueue(
             session,
-            kind="card_refusal",
+            kind=OutboxKind.CARD_REFUSAL,
             target=click.channel,
             payload={"method": "chat.postEphemeral", "args": {"user": click.user, "text": text}},
             now=runtime.clock.now(),

@@ -13,6 +13,7 @@ from bot.runtime import Runtime
 from bot.services import channel_posts
 from bot.services.channel_posts import Post
 from bot.slack.directory import enroll, meet
+from rules.vocabulary import OutboxKind
 from storage.db import session_scope
 from storage.outbox import enqueue
 
@@ -53,7 +54,7 @@ def _posted(event: dict, client, runtime: Runtime) -> None:
         if not read and post.is_direct_message:
             enqueue(
                 session,
-                kind="help",
+                kind=OutboxKind.HELP,
                 target=post.channel,
                 payload={"method": "chat.postMessage", "args": {"text": help_text()}},
                 now=now,
