@@ -11,7 +11,9 @@ from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.emulator import SlackEmulator
 from bot.process.service import Service
+from tests.bot.sites import setup_project
 from tests.databases import empty_postgres_schema, postgres_server, run_database
+from tests.harness import Site
 
 SIGNING_SECRET = "test-signing-secret-8f742231b10e"
 BOT_TOKEN = "xoxb-0000000000-siteloop-test-token"
@@ -87,3 +89,17 @@ def siteloop(slack, app_database_url, clock) -> Iterator[Service]:
         yield service
     finally:
         service.stop(grace_seconds=5)
+
+
+@pytest.fixture
+def site(siteloop, slack) -> Site:
+    """Tower A, stepped (`tests.harness`): Ann manages, Bob leads the Concrete crew, Cam and
+    Dee are crew, all in #tower-a."""
+    stepped = Site(siteloop, slack)
+    setup_project(slack)
+    for user_id, name, real_name in (("U0CAM", "cam", "Cam Le"), ("U0DEE", "dee", "Dee Vo")):
+        slack.add_user(user_id, name=name, real_name=real_name, tz="Asia/Ho_Chi_Minh")
+        slack.add_member("C0TOWER", user_id)
+    slack.driver.command("/siteloop", "crew Concrete @bob", user="U0ANN", channel="C0TOWER")
+    stepped.step()
+    return stepped

@@ -8,16 +8,12 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from bot.clock import ManualClock
 from bot.delivery.pipeline import build_dispatcher
+from bot.delivery.stepped import deliver_due_now
 from bot.demo.transcript import Transcript
 from bot.emulator import Message, SlackEmulator
 from bot.process.service import Service
-from rules.vocabulary import OutboxState
-from storage.db import session_scope
-from storage.models import OutboxMessage
 
 CHANNEL = "C0TOWER"
 
@@ -106,33 +102,12 @@ class Stage:
         self.settle()
 
     def settle(self) -> None:
-        """Deliver everything due now, then print what appeared.
-
-        Messages to one conversation go out a second apart, as Slack wants: when only paced
-        messages are left, the site clock moves on a second.
-        """
-        for _ in range(300):
-            self.slack.wait_idle()
-            if not self._pending_now():
-                break
-            if not self.dispatcher.deliver_due(self.clock.now()):
-                self.clock.advance(seconds=1)
+        """Deliver everything due now (`bot.delivery.stepped`), then print what appeared."""
+        deliver_due_now(
+            self.dispatcher, self.service.runtime.sessions, self.clock, settle=self.slack.wait_idle
+        )
         self.slack.wait_idle()
         self.transcript.show_new(self.clock.now())
-
-    def _pending_now(self) -> bool:
-        now = self.clock.now()
-        with session_scope(self.service.runtime.sessions, read_only=True) as session:
-            return bool(
-                session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(OutboxMessage)
-                    .where(
-                        OutboxMessage.state == OutboxState.PENDING,
-                        OutboxMessage.next_attempt_at <= now,
-                    )
-                )
-            )
 
     def card(self, key: str) -> Message:
         """Return the assignment card of task `key` as the channel shows it."""

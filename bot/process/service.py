@@ -156,6 +156,12 @@ class Service:
         self.dispatcher = build_dispatcher(self.runtime, idle_seconds=self.role.outbox_idle_seconds)
         self.dispatcher.start()
 
+    def stop_schedule(self) -> None:
+        """Stop the periodic rule tick: a caller that moves time itself (the tests' harness)
+        calls `tick` when its clock says one is due."""
+        if self._scheduler is not None:
+            _stop_scheduler(self._scheduler)
+
     def tick(self) -> TickResult:
         """Evaluate the rules now (the scheduler's job; tests call it after moving the clock)."""
         result = run_tick(self.runtime.sessions, self.rulebook, self.clock.now())

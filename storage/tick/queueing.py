@@ -165,7 +165,7 @@ def _timezones(session: Session, targets: set[str]) -> dict[str, str]:
     query = sa.select(Member.slack_user_id, Member.timezone).where(
         Member.slack_user_id.in_(people), Member.timezone.is_not(None)
     )
-    return {user: zone for user, zone in session.execute(query).tuples() if zone}
+    return {user: zone for user, zone in session.execute(query) if zone}
 
 
 def _queued(notice: Notice, message: Outgoing, at: datetime, timezone: str) -> Queued:

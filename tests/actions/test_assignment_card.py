@@ -4,10 +4,8 @@ import sqlalchemy as sa
 
 from rules.vocabulary import TaskStatus, UpdateKind, UpdateSource
 from storage.models import OutboxMessage, Update
-from tests.actions.cards import CHANNEL, buttons, card_of, later, run_task, site, wait_for_card
+from tests.actions.cards import CHANNEL, buttons, card_now, card_of, run_task
 from tests.bot.sites import task
-
-__all__ = ["site"]
 
 
 def updates(siteloop) -> list[Update]:
@@ -23,7 +21,7 @@ def test_it_posts_a_card_naming_the_assignee_and_the_plan(site, slack):
         "due:2026-12-04 budget:12000 qty:40m3",
     )
 
-    card = card_of(slack, site, "TWR-1")
+    card = card_of(site, "TWR-1")
     assert card.rendered.splitlines() == [
         "TWR-1 Pour slab L3",
         "<@U0CAM>, this task is yours. Press *Acknowledge*, react :white_check_mark: or reply "
@@ -49,7 +47,7 @@ def test_it_posts_a_card_naming_the_assignee_and_the_plan(site, slack):
 
 def test_it_makes_the_card_the_tasks_thread(site, slack):
     run_task(slack, "add Pour slab L3 @cam")
-    card = card_of(slack, site, "TWR-1")
+    card = card_of(site, "TWR-1")
 
     slack.driver.post("U0CAM", CHANNEL, "formwork up, 30%", thread_ts=card.ts)
 
@@ -60,46 +58,48 @@ def test_it_makes_the_card_the_tasks_thread(site, slack):
 
 def test_it_acknowledges_on_an_on_it_reply_in_the_cards_thread(site, slack):
     run_task(slack, "add Pour slab L3 @cam")
-    card = card_of(slack, site, "TWR-1")
-    later(site, minutes=25)
+    card = card_of(site, "TWR-1")
+    site.clock.advance(minutes=25)
 
     slack.driver.post("U0CAM", CHANNEL, "on it", thread_ts=card.ts)
 
     [ack] = updates(site)
     assert (ack.kind, ack.source) == (UpdateKind.ACK, UpdateSource.THREAD_REPLY)
     assert task(site, "TWR-1").status == TaskStatus.ACKNOWLEDGED
-    acknowledged = wait_for_card(slack, site, card, "Acknowledged by Cam Le after 25 min")
+    acknowledged = card_now(site, card)
+    assert "Acknowledged by Cam Le after 25 min" in acknowledged.rendered
     assert buttons(acknowledged) == ["Start", "Update…", "Blocked…", "Done"]
 
 
 def test_it_acknowledges_on_a_check_mark_on_the_card(site, slack):
     run_task(slack, "add Pour slab L3 @cam")
-    card = card_of(slack, site, "TWR-1")
+    card = card_of(site, "TWR-1")
 
     slack.driver.react("U0CAM", CHANNEL, card.ts, "white_check_mark")
 
     [ack] = updates(site)
     assert (ack.kind, ack.source) == (UpdateKind.ACK, UpdateSource.REACTION)
-    wait_for_card(slack, site, card, "Acknowledged by Cam Le after 0 s")
+    assert "Acknowledged by Cam Le after 0 s" in card_now(site, card).rendered
 
 
 def test_it_updates_the_card_in_place_when_a_command_reports(site, slack):
     run_task(slack, "add Pour slab L3 @cam qty:40m3")
-    card = card_of(slack, site, "TWR-1")
+    card = card_of(site, "TWR-1")
 
     slack.driver.command("/update", "TWR-1 35% 12 m3 poured", user="U0CAM", channel=CHANNEL)
 
-    shown = wait_for_card(slack, site, card, "In progress · 35%")
+    shown = card_now(site, card)
+
+    assert "In progress · 35%" in shown.rendered
     assert "12 of 40 m³" in shown.rendered
     assert [message.ts for message in slack.messages(CHANNEL)] == [card.ts]
 
 
 def test_it_coalesces_a_burst_of_changes_into_one_edit(site, slack):
     run_task(slack, "add Pour slab L3 @cam")
-    card = card_of(slack, site, "TWR-1")
-    site.dispatcher.stop()
+    card = card_of(site, "TWR-1")
 
-    for percent in (10, 20, 30):
+    for percent in (10, 20, 30):  # no step between them
         slack.driver.command("/update", f"TWR-1 {percent}%", user="U0CAM", channel=CHANNEL)
 
     with site.runtime.sessions() as session:
@@ -107,6 +107,5 @@ def test_it_coalesces_a_burst_of_changes_into_one_edit(site, slack):
             sa.select(OutboxMessage).where(OutboxMessage.kind == "task_card_update")
         ).all()
     assert len(edits) == 1 and "In progress · 30%" in edits[0].payload["args"]["text"]
-    site.dispatcher.start()
-    wait_for_card(slack, site, card, "In progress · 30%")
+    assert "In progress · 30%" in card_now(site, card).rendered
     assert len(slack.calls("chat.update")) == 1

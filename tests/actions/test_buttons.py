@@ -6,10 +6,8 @@ import sqlalchemy as sa
 
 from rules.vocabulary import TaskStatus, UpdateKind, UpdateSource
 from storage.models import Update
-from tests.actions.cards import CHANNEL, buttons, card_of, later, run_task, site, wait_for_card
+from tests.actions.cards import CHANNEL, buttons, card_now, card_of, run_task
 from tests.bot.sites import task
-
-__all__ = ["site"]
 
 
 def updates(siteloop) -> list[Update]:
@@ -19,12 +17,12 @@ def updates(siteloop) -> list[Update]:
 
 def assigned_card(slack, siteloop, text: str = "add Pour slab L3 @cam"):
     run_task(slack, text)
-    return card_of(slack, siteloop, "TWR-1")
+    return card_of(siteloop, "TWR-1")
 
 
 def test_it_records_an_acknowledgement_and_shows_who_and_after_how_long(site, slack):
     card = assigned_card(slack, site)
-    later(site, minutes=40)
+    site.clock.advance(minutes=40)
 
     slack.driver.click("U0CAM", CHANNEL, card.ts, "task_ack")
 
@@ -36,7 +34,8 @@ def test_it_records_an_acknowledgement_and_shows_who_and_after_how_long(site, sl
     )
     stored = task(site, "TWR-1")
     assert stored.acknowledged_at - stored.assigned_at == timedelta(minutes=40)
-    shown = wait_for_card(slack, site, card, "Acknowledged by Cam Le after 40 min")
+    shown = card_now(site, card)
+    assert "Acknowledged by Cam Le after 40 min" in shown.rendered
     assert shown.ts == card.ts and len(slack.messages(CHANNEL)) == 1  # edited in place
     assert "Status*\nAcknowledged · 0%" in shown.rendered
 
@@ -50,7 +49,8 @@ def test_it_starts_the_work_and_acknowledges_it_on_the_way(site, slack):
         (UpdateKind.ACK, UpdateSource.BUTTON),
         (UpdateKind.PROGRESS, UpdateSource.BUTTON),
     ]
-    shown = wait_for_card(slack, site, card, "In progress · 0%")
+    shown = card_now(site, card)
+    assert "In progress · 0%" in shown.rendered
     assert buttons(shown) == ["Update…", "Blocked…", "Done"]
 
 
@@ -60,7 +60,8 @@ def test_it_finishes_the_task_and_the_card_loses_its_buttons(site, slack):
     slack.driver.click("U0CAM", CHANNEL, card.ts, "task_done")
 
     assert [(u.kind, u.source) for u in updates(site)] == [(UpdateKind.DONE, UpdateSource.BUTTON)]
-    shown = wait_for_card(slack, site, card, "Done · 100%")
+    shown = card_now(site, card)
+    assert "Done · 100%" in shown.rendered
     assert buttons(shown) == []
 
 

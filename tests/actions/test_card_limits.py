@@ -7,9 +7,7 @@ from bot.blocks.task_card import CardFacts, card_blocks, card_text
 from bot.blocks.task_modals import ModalOrigin, blocked_modal, update_modal
 from bot.emulator.web_api.block_kit import message_block_errors, view_errors
 from rules.vocabulary import TaskStatus
-from tests.actions.cards import card_of, run_task, site
-
-__all__ = ["site"]
+from tests.actions.cards import card_of, run_task
 
 HUGE = "Pour & cure <slab> " * 2000
 
@@ -63,7 +61,7 @@ def test_it_posts_the_card_of_a_task_with_the_longest_title(site, slack):
     title = "Pour and cure the east slab " * 17  # 476 characters, near the 500 a title may have
     run_task(slack, f'add {title} @cam at:"{"Level 3 east, grid C-F " * 10}"')
 
-    card = card_of(slack, site, "TWR-1")
+    card = card_of(site, "TWR-1")
 
     header, lead = card.rendered.splitlines()[:2]
     assert len(header) == 150 and header.endswith("…")

@@ -4,7 +4,7 @@ and a thread's messages wait for its card."""
 from datetime import UTC, datetime, timedelta
 
 from bot.delivery.pipeline import build_dispatcher
-from tests.actions.cards import CHANNEL, card_of, run_task, shown, site
+from tests.actions.cards import CHANNEL, card_of, run_task, shown
 from tests.bot.sites import task
 from tests.cli import environment, run_siteloop
 from tests.conftest import BOT_TOKEN
@@ -31,8 +31,7 @@ def deliver_everything(siteloop, at: datetime) -> None:
 
 
 def test_it_makes_a_card_siteloop_tick_delivers_the_tasks_thread(site, slack, tmp_path):
-    site.dispatcher.stop()  # the service is down for delivery: the card waits in the outbox
-    run_task(slack, "add Pour slab L3 @bob")
+    run_task(slack, "add Pour slab L3 @bob")  # no step: the card waits in the outbox
 
     run(site, slack, tmp_path, "tick")
     [card] = [m for m in slack.messages(CHANNEL) if "Pour slab L3" in m.rendered]
@@ -43,11 +42,10 @@ def test_it_makes_a_card_siteloop_tick_delivers_the_tasks_thread(site, slack, tm
 
 def test_it_edits_a_posted_card_when_an_import_changes_its_task(site, slack, tmp_path):
     run_task(slack, "add Pour slab L3 @bob")
-    card = card_of(slack, site, "TWR-1")
+    card = card_of(site, "TWR-1")
     (tmp_path / "plan.csv").write_text("key,title,assignee\nTWR-1,Pour slab L3 east,U0BOB\n")
 
     run(site, slack, tmp_path, "import", "tasks", "plan.csv", "--project", "TWR")
-    site.dispatcher.stop()
     deliver_everything(site, datetime.now(UTC))  # the import queued its edits on the wall clock
 
     assert "Pour slab L3 east" in shown(slack, card.ts).rendered
@@ -56,12 +54,11 @@ def test_it_edits_a_posted_card_when_an_import_changes_its_task(site, slack, tmp
 def test_it_posts_a_follow_up_decided_before_its_card_arrived_in_the_cards_thread(
     site, slack, clock
 ):
-    site.dispatcher.stop()
     run_task(slack, "add Pour slab L3 @bob")
     clock.advance(hours=3)  # unacknowledged for 3 working hours: the assignee is asked
 
     assert site.tick().messages_queued == 1
-    deliver_everything(site, clock.now())
+    site.step()
 
     [card] = slack.messages(CHANNEL)[-1:]
     assert "Pour slab L3" in card.rendered
@@ -72,13 +69,12 @@ def test_it_posts_a_follow_up_decided_before_its_card_arrived_in_the_cards_threa
 def test_it_posts_a_follow_up_in_the_channel_saying_so_when_its_card_failed_for_good(
     site, slack, clock
 ):
-    site.dispatcher.stop()
     run_task(slack, "add Pour slab L3 @bob")
     clock.advance(hours=3)
     assert site.tick().messages_queued == 1
     slack.faults.fail_next("chat.postMessage", error="invalid_blocks")  # the card, refused
 
-    deliver_everything(site, clock.now())
+    site.step()
 
     shown_in_channel = [m for m in slack.messages(CHANNEL) if "TWR-1" in m.rendered]
     [follow_up] = shown_in_channel  # no card: the follow-up alone, in the channel
@@ -86,6 +82,3 @@ def test_it_posts_a_follow_up_in_the_channel_saying_so_when_its_card_failed_for_
     assert "This belongs in the task's thread, but its card could not be posted" in (
         follow_up.rendered
     )
-
-
-__all__ = ["site"]  # the fixture

@@ -6,10 +6,8 @@ import sqlalchemy as sa
 
 from rules.vocabulary import TaskStatus, UpdateKind, UpdateSource
 from storage.models import Update
-from tests.actions.cards import CHANNEL, card_of, run_task, site, wait_for_card
+from tests.actions.cards import CHANNEL, card_now, card_of, run_task
 from tests.bot.sites import task
-
-__all__ = ["site"]
 
 
 def updates(siteloop) -> list[Update]:
@@ -19,7 +17,7 @@ def updates(siteloop) -> list[Update]:
 
 def open_modal(slack, siteloop, button: str, user: str = "U0CAM"):
     run_task(slack, "add Pour slab L3 @cam budget:12000 qty:40m3")
-    card = card_of(slack, siteloop, "TWR-1")
+    card = card_of(siteloop, "TWR-1")
     slack.driver.click(user, CHANNEL, card.ts, button)
     [modal] = slack.wait_for(lambda: slack.views(user))
     return card, modal
@@ -90,7 +88,8 @@ def test_it_records_good_values_like_the_update_command(site, slack):
         "formwork done",
         "TWR-1 60% 12 m³ cost:1500 formwork done",
     )
-    shown = wait_for_card(slack, site, card, "In progress · 60%")
+    shown = card_now(site, card)
+    assert "In progress · 60%" in shown.rendered
     assert "12 of 40 m³" in shown.rendered and "$1,500 of $12,000" in shown.rendered
 
 
@@ -117,7 +116,8 @@ def test_it_blocks_the_task_with_the_reason(site, slack):
         "waiting for rebar delivery",
     )
     assert task(site, "TWR-1").status == TaskStatus.BLOCKED
-    shown = wait_for_card(slack, site, card, "Blocked · 0%")
+    shown = card_now(site, card)
+    assert "Blocked · 0%" in shown.rendered
     assert "*Blocked by*\nwaiting for rebar delivery" in shown.rendered
 
 

@@ -6,10 +6,8 @@ from rules.vocabulary import Role, UpdateKind
 from storage import projects
 from storage.members import find_member
 from storage.models import ProjectRole, Update
-from tests.actions.cards import CHANNEL, card_of, later, run_task, site, wait_for_card
+from tests.actions.cards import CHANNEL, card_now, card_of, run_task
 from tests.bot.sites import setup_project
-
-__all__ = ["site"]
 
 
 def updates(siteloop) -> list[Update]:
@@ -19,15 +17,13 @@ def updates(siteloop) -> list[Update]:
 
 def crew_card(slack, siteloop):
     run_task(slack, "add Pour slab L3 @cam crew:Concrete")
-    return card_of(slack, siteloop, "TWR-1")
+    return card_of(siteloop, "TWR-1")
 
 
-def private_answer(slack, siteloop, user: str) -> str:
-    def shown():
-        later(siteloop, seconds=2)
-        return slack.ephemerals(user=user)
-
-    return slack.wait_for(shown)[-1].rendered
+def private_answer(slack, site, user: str) -> str:
+    """Deliver what is due; return the last private answer `user` read."""
+    site.step()
+    return slack.ephemerals(user=user)[-1].rendered
 
 
 def test_it_tells_someone_else_why_and_records_nothing(site, slack):
@@ -62,7 +58,7 @@ def test_it_lets_the_crews_lead_and_a_manager_answer(site, slack):
         (UpdateKind.PROGRESS, 2),
         (UpdateKind.DONE, 1),
     ]
-    wait_for_card(slack, site, card, "Done · 100%")
+    assert "Done · 100%" in card_now(site, card).rendered
 
 
 def test_it_refuses_a_button_naming_another_task(site, slack):
@@ -106,7 +102,7 @@ def test_it_records_no_reaction_by_another_projects_manager(site, slack):
     cam = member_id(site, "U0CAM")
     assert [(u.kind, u.member_id) for u in updates(site)] == [(UpdateKind.ACK, cam)]
     assert roles_in_tower(site, "U0EVE") == []  # not enrolled as Tower A's crew
-    wait_for_card(slack, site, card, "Acknowledged by Cam Le")
+    assert "Acknowledged by Cam Le" in card_now(site, card).rendered
 
 
 def member_id(siteloop, user: str) -> int:

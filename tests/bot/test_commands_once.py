@@ -9,16 +9,14 @@ import sqlalchemy as sa
 
 from storage.db import session_scope
 from storage.models import CommandRun, Crew, CrewMember, InboxEvent, Member, Project, Task
-from tests.actions.cards import card_of, drain, site
+from tests.actions.cards import card_of
 from tests.bot.sites import answer, plan_task, setup_project, task
 
-__all__ = ["site"]
 
-
-def run_again_after_a_crash(siteloop, slack, commands: int = 1) -> None:
+def run_again_after_a_crash(service, commands: int = 1) -> None:
     """Leave the last commands unnoted as done, as a worker killed before noting them leaves
     them, and let the sweep run them again."""
-    with session_scope(siteloop.runtime.inbox_sessions) as session:
+    with session_scope(service.runtime.inbox_sessions) as session:
         last = session.scalars(
             sa.select(InboxEvent)
             .where(sa.not_(InboxEvent.body.startswith("{")))
@@ -28,9 +26,8 @@ def run_again_after_a_crash(siteloop, slack, commands: int = 1) -> None:
         for row in last:
             row.done_at = None
             row.claimed_until = None
-    assert siteloop.inbox.sweep() == commands
-    siteloop.inbox.settle()
-    drain(siteloop, slack)
+    assert service.inbox.sweep() == commands
+    service.inbox.settle()
 
 
 def ann_runs(slack, command: str, text: str) -> str:
@@ -53,10 +50,11 @@ def assignee(siteloop, key: str) -> str:
 
 def test_it_adds_a_task_once_when_the_command_is_run_again_after_a_crash(site, slack):
     first = ann_runs(slack, "/task", "add Seal joints @bob")
-    card_of(slack, site, "TWR-1")
+    card_of(site, "TWR-1")
     cards = len(slack.messages("C0TOWER"))
 
-    run_again_after_a_crash(site, slack)
+    run_again_after_a_crash(site.service)
+    site.step()
 
     assert count(site, Task, Task.title == "Seal joints") == 1
     assert len(slack.messages("C0TOWER")) == cards  # no second card
@@ -67,13 +65,14 @@ def test_it_adds_a_task_once_when_the_command_is_run_again_after_a_crash(site, s
 def test_it_assigns_a_task_once_when_the_command_is_run_again_after_a_crash(site, slack):
     key = plan_task(site, "Pour slab L3")
     ann_runs(slack, "/task", f"assign {key} @bob")
-    card = card_of(slack, site, key)
+    card = card_of(site, key)
     first = ann_runs(slack, "/task", f"assign {key} @cam")
-    drain(site, slack)
+    site.step()
     thread = slack.thread("C0TOWER", card.ts)
 
     # Both assignments are run again, in order.
-    run_again_after_a_crash(site, slack, commands=2)
+    run_again_after_a_crash(site.service, commands=2)
+    site.step()
 
     assert assignee(site, key) == "Cam Le"
     assert slack.thread("C0TOWER", card.ts) == thread  # no reassignment said twice
@@ -85,7 +84,7 @@ def test_it_sets_a_project_up_once_when_the_command_is_run_again_after_a_crash(s
     setup_project(slack)
     first = answer(slack, "U0ANN")
 
-    run_again_after_a_crash(siteloop, slack)
+    run_again_after_a_crash(siteloop)
 
     assert count(siteloop, Project) == 1
     assert answer(slack, "U0ANN") == first and "is set up" in first
@@ -95,7 +94,7 @@ def test_it_enrols_a_crew_once_when_the_command_is_run_again_after_a_crash(sitel
     setup_project(slack)
     first = ann_runs(slack, "/siteloop", "crew Concrete @bob")
 
-    run_again_after_a_crash(siteloop, slack)
+    run_again_after_a_crash(siteloop)
 
     assert count(siteloop, Crew) == 1 and count(siteloop, CrewMember) == 1
     assert answer(slack, "U0ANN") == first

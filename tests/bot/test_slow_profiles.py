@@ -5,9 +5,7 @@ import threading
 from rules.vocabulary import TaskStatus
 from storage.db import session_scope
 from storage.tasks import find_task
-from tests.actions.cards import CHANNEL, card_of, run_task, site
-
-__all__ = ["site"]
+from tests.actions.cards import CHANNEL, card_of, run_task
 
 
 def status(site, key: str) -> TaskStatus:
@@ -18,7 +16,7 @@ def status(site, key: str) -> TaskStatus:
 
 def test_it_records_a_press_promptly_while_slack_is_slow_to_say_who_a_newcomer_is(site, slack):
     run_task(slack, "add Pour slab L3 @bob")
-    card = card_of(slack, site, "TWR-1")
+    card = card_of(site, "TWR-1")
     slack.add_user("U0EVE", name="eve", real_name="Eve Pham", tz="Asia/Ho_Chi_Minh")
     slack.add_member(CHANNEL, "U0EVE")
     asked, answered = slack.arrived("users.info"), len(slack.calls("users.info"))

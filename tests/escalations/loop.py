@@ -1,21 +1,20 @@
 """A stalled task on Tower A, moved through its alert's chain one rule tick at a time.
 
-Tower A (`tests.actions.cards.site`): Ann manages, Bob leads the Concrete crew, Cam and Dee are
+Tower A (the `site` fixture): Ann manages, Bob leads the Concrete crew, Cam and Dee are
 crew. The shipped `stalled` rule: 8 working hours without an update → the assignee in the
 task's thread; 4 working hours later the crew lead by DM; 8 hours later the managers by DM.
 The site works 07:00–11:30 and 13:00–17:00, Monday to Saturday.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from bot.emulator.state.models import Message
-from rules.vocabulary import OutboxState
 from storage.models import Alert, OutboxMessage, Update
 from storage.tasks import find_task
-from tests.actions.cards import CHANNEL, card_of, later, run_task
+from tests.actions.cards import CHANNEL, card_of, run_task
 
 SAIGON = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -25,54 +24,23 @@ def site_time(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime
     return datetime(2026, 12, day, hour, minute, second, tzinfo=SAIGON)
 
 
-def settle(site, slack) -> None:
-    """Wait until every message due is delivered and recorded (moving the clock past pacing).
-
-    Stricter than `tests.actions.cards.drain`: a message being sent counts until its
-    delivery is recorded, so what follows sees it as sent; and one retried soon (the
-    emulator paces posts per channel in real seconds) counts too.
-    """
-
-    def delivered() -> bool:
-        later(site, seconds=2)
-        soon = site.clock.now() + timedelta(minutes=5)
-        with site.runtime.sessions() as session:
-            waiting = session.scalar(
-                sa.select(sa.func.count(OutboxMessage.id)).where(
-                    OutboxMessage.state == OutboxState.PENDING,
-                    OutboxMessage.next_attempt_at <= soon,
-                )
-            )
-        return waiting == 0
-
-    slack.wait_for(delivered, timeout=10)
-
-
 def stalled_task(site, slack) -> Message:
-    """Give Cam a task in the Concrete crew, have him start it Tuesday 08:00; return its card."""
+    """Give Cam a task in the Concrete crew, have him start it half a minute after his card
+    arrives, Tuesday 08:00:30 (so the project's silence turns into an alert only after the ticks
+    at a round time); return its card."""
     run_task(slack, "add Pour slab L3 @cam crew:Concrete")
-    card = card_of(slack, site, "TWR-1")
+    card = card_of(site, "TWR-1")
+    site.clock.advance(seconds=30)
     slack.driver.command("/update", "TWR-1 10% formwork started", user="U0CAM", channel=CHANNEL)
-    settle(site, slack)
+    site.step()
     return card
 
 
-def tick_at(site, slack, instant: datetime) -> None:
-    """Move the clock to `instant`, run the rule tick, and wait for its messages."""
-    site.clock.set(instant)
-    site.tick()
-    settle(site, slack)
-
-
 def reply_in_thread(site, slack, user: str, card: Message, text: str) -> None:
-    """Reply in the card's thread as `user`; wait until siteloop marks the reply captured."""
+    """Reply in the card's thread as `user`; step, and check siteloop marked it captured."""
     posted = slack.driver.post(user, CHANNEL, text, thread_ts=card.ts)
-
-    def captured():
-        later(site, seconds=2)
-        return "memo" in slack.reactions(CHANNEL, posted.ts)
-
-    slack.wait_for(captured, timeout=10)
+    site.step()
+    assert "memo" in slack.reactions(CHANNEL, posted.ts), f"{text!r} was not captured"
 
 
 def bot_replies(slack, card: Message) -> list[Message]:
@@ -80,26 +48,16 @@ def bot_replies(slack, card: Message) -> list[Message]:
     return [m for m in slack.thread(CHANNEL, card.ts)[1:] if m.bot_id]
 
 
-def wait_for_dms(site, slack, user: str, count: int) -> list[Message]:
-    """Wait until `user` has at least `count` DMs from the bot; return them all."""
-
-    def arrived():
-        later(site, seconds=2)
-        found = slack.dms(user)
-        return len(found) >= count and found
-
-    return slack.wait_for(arrived)
+def dms_now(site, slack, user: str) -> list[Message]:
+    """Deliver what is due; return the bot's DMs to `user`, oldest first."""
+    site.step()
+    return slack.dms(user)
 
 
-def wait_for_dm(site, slack, user: str, ts: str, words: str) -> Message:
-    """Wait until `user`'s DM `ts` reads `words` (edited in place); return it."""
-
-    def edited():
-        later(site, seconds=2)
-        found = [m for m in slack.dms(user) if m.ts == ts]
-        return found and words in found[0].rendered and found[0]
-
-    return slack.wait_for(edited)
+def dm_now(site, slack, user: str, ts: str) -> Message:
+    """Deliver what is due; return `user`'s DM `ts` as it reads now (edited in place)."""
+    site.step()
+    return next(m for m in slack.dms(user) if m.ts == ts)
 
 
 def assignee_of(site, key: str) -> str | None:

@@ -1,25 +1,21 @@
 """A follow-up in the task's thread: numbers, how to answer, and the answer linked to its alert."""
 
 from rules.vocabulary import UpdateSource
-from tests.actions.cards import CHANNEL, card_of, run_task, site
+from tests.actions.cards import CHANNEL, card_of, run_task
 from tests.escalations.loop import (
     alerts,
     bot_replies,
     reply_in_thread,
-    settle,
     site_time,
     stalled_task,
-    tick_at,
     updates,
 )
-
-__all__ = ["site"]
 
 
 def followed_up(site, slack):
     """Stall Cam's task and follow it up Wednesday 08:00; return the card and the follow-up."""
     card = stalled_task(site, slack)
-    tick_at(site, slack, site_time(2, 8))
+    site.at(site_time(2, 8))
     [follow_up] = bot_replies(slack, card)
     return card, follow_up
 
@@ -27,7 +23,7 @@ def followed_up(site, slack):
 def test_it_follows_up_in_the_cards_thread_with_the_numbers_and_how_to_answer(site, slack):
     card = stalled_task(site, slack)
 
-    tick_at(site, slack, site_time(2, 8))
+    site.at(site_time(2, 8))
 
     [follow_up] = bot_replies(slack, card)
     assert follow_up.rendered.splitlines() == [
@@ -48,11 +44,11 @@ def test_it_follows_up_in_the_cards_thread_with_the_numbers_and_how_to_answer(si
 
 def test_it_gives_the_plan_for_today_against_what_was_reported(site, slack):
     run_task(slack, "add Pour slab L3 @cam crew:Concrete start:2026-11-30 due:2026-12-04")
-    card = card_of(slack, site, "TWR-1")
+    card = card_of(site, "TWR-1")
     slack.driver.command("/update", "TWR-1 10% formwork started", user="U0CAM", channel=CHANNEL)
-    settle(site, slack)
+    site.step()
 
-    tick_at(site, slack, site_time(2, 10))
+    site.at(site_time(2, 10))
 
     [follow_up] = [m for m in bot_replies(slack, card) if "behind" in m.rendered]
     assert follow_up.rendered.splitlines()[:9] == [
@@ -74,7 +70,7 @@ def test_the_assignees_reply_answers_the_alert_and_resolves_it(site, slack):
     site.clock.set(site_time(2, 8, 25))
 
     reply_in_thread(site, slack, "U0CAM", card, "40% formwork done")
-    tick_at(site, slack, site_time(2, 8, 30))
+    site.at(site_time(2, 8, 30))
 
     [alert] = alerts(site)
     reply = updates(site)[-1]

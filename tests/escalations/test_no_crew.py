@@ -1,18 +1,16 @@
 """A task with no crew still has someone to lead it: the project's leads."""
 
-from tests.actions.cards import CHANNEL, card_of, run_task, site
-from tests.escalations.loop import settle, site_time, tick_at, wait_for_dms
-
-__all__ = ["site"]
+from tests.actions.cards import CHANNEL, card_of, run_task
+from tests.escalations.loop import dms_now, site_time
 
 
 def test_it_tells_the_projects_leads_what_a_crewless_tasks_crew_lead_would_hear(site, slack):
     run_task(slack, "add Pour slab L3 @cam")  # no crew; Bob leads the project's Concrete crew
-    card_of(slack, site, "TWR-1")
+    card_of(site, "TWR-1")
     slack.driver.command("/blocked", "TWR-1 waiting for rebar", user="U0CAM", channel=CHANNEL)
-    settle(site, slack)
+    site.step()
 
-    tick_at(site, slack, site_time(1, 14))  # blocked for 4.5 working hours: the crew lead hears
+    site.at(site_time(1, 14))  # blocked for 4.5 working hours: the crew lead hears
 
-    [dm] = wait_for_dms(site, slack, "U0BOB", 1)
+    [dm] = dms_now(site, slack, "U0BOB")
     assert "TWR-1" in dm.text and "blocked" in dm.text

@@ -5,11 +5,8 @@ from datetime import timedelta
 from slack_sdk import WebClient
 
 from bot.delivery.pipeline import build_dispatcher
-from tests.actions.cards import site
 from tests.conftest import BOT_TOKEN
-from tests.escalations.loop import alerts, site_time, stalled_task, tick_at
-
-__all__ = ["site"]
+from tests.escalations.loop import alerts, site_time, stalled_task
 
 
 class PressedOnArrival(WebClient):
@@ -34,8 +31,7 @@ def deliver(site, dispatcher) -> None:
 
 def test_it_counts_an_acknowledgement_pressed_while_the_dm_is_being_delivered(site, slack):
     stalled_task(site, slack)
-    tick_at(site, slack, site_time(2, 8))  # Cam is followed up in the thread
-    site.dispatcher.stop()
+    site.at(site_time(2, 8))  # Cam is followed up in the thread
     dispatcher = build_dispatcher(site.runtime, client=PressedOnArrival(slack, "U0BOB"))
     site.clock.set(site_time(2, 13, 30))
     site.tick()  # Bob, the crew's lead, is told by DM

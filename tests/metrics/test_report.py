@@ -2,22 +2,20 @@
 
 import pytest
 
-from tests.actions.cards import CHANNEL, site
+from tests.actions.cards import CHANNEL
 from tests.bot.sites import answer
 from tests.cli import environment, run_siteloop
-from tests.escalations.loop import reply_in_thread, site_time, stalled_task, tick_at
-
-__all__ = ["site"]
+from tests.escalations.loop import site_time, stalled_task
 
 
 @pytest.fixture
 def loop(site, slack):
     """One loop closed: a follow-up Wednesday 08:00, Cam's answer at 08:25:30, resolved 08:30."""
     card = stalled_task(site, slack)
-    tick_at(site, slack, site_time(2, 8))
+    site.at(site_time(2, 8))
     site.clock.set(site_time(2, 8, 25, 30))
-    reply_in_thread(site, slack, "U0CAM", card, "40% formwork done")
-    tick_at(site, slack, site_time(2, 8, 30))
+    slack.driver.post("U0CAM", CHANNEL, "40% formwork done", thread_ts=card.ts)
+    site.at(site_time(2, 8, 30))  # the next step, and its tick, at 08:30
     return site
 
 
