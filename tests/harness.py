@@ -10,8 +10,9 @@ SITELOOP_TICK_SECONDS of the site clock) and delivers every message due, so a te
     assert …
 
 The service's background delivery and schedule are stopped for this: its senders would post,
-and its scheduler tick, whenever their threads ran, while the test moves the clock. Slack's per-channel pacing is the dispatcher's, on
-the site clock (`bot.delivery.stepped`); the emulator's own rate limits, on real time, are off.
+and its scheduler tick, whenever their threads ran, while the test moves the clock. Slack's
+per-channel pacing is the dispatcher's, on the site clock (`bot.delivery.stepped`); the
+emulator's own rate limits, on real time, are off.
 """
 
 from __future__ import annotations

@@ -6,9 +6,7 @@ message never says more than the rule measured.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from rules.grammar.numbers import format_money, format_number
+from bot.blocks.text import day, money, number
 from rules.notice import Notice
 from rules.rule import Clock
 
@@ -19,11 +17,6 @@ def in_hours(notice: Notice, value: float) -> str:
     shown = number(value, 1)
     unit = "hour" if shown == "1" else "hours"
     return f"{shown} working {unit}" if working else f"{shown} {unit}"
-
-
-def number(value: float, places: int) -> str:
-    """Return `value` rounded to `places`, without trailing zeros: "35", "2.5", "1,500"."""
-    return format_number(round(Decimal(str(value)), places))
 
 
 def alert_numbers(notice: Notice) -> tuple[tuple[str, str], ...]:
@@ -47,7 +40,7 @@ def alert_numbers(notice: Notice) -> tuple[tuple[str, str], ...]:
     hours(facts.hours_blocked, "Blocked for")
     if task is not None and task.planned_finish is not None:
         late = int(facts.days_late or 0)
-        finish = f"{task.planned_finish:%a %d %b}"
+        finish = day(task.planned_finish)
         if late >= 1:
             finish += f" ({late} day{'s' if late != 1 else ''} late)"
         shown.append(("Planned finish", finish))
@@ -60,14 +53,9 @@ def alert_numbers(notice: Notice) -> tuple[tuple[str, str], ...]:
     if facts.behind_by is not None and facts.behind_by > 0:
         shown.append(("Behind plan", f"{number(facts.behind_by, 1)} points"))
     if facts.actual_cost is not None:
-        spent = money(notice, facts.actual_cost)
-        earned = money(notice, facts.earned_value or 0.0)
+        spent = money(facts.actual_cost, notice.currency)
+        earned = money(facts.earned_value or 0.0, notice.currency)
         shown.append(("Spent", f"{spent} against {earned} earned"))
     if facts.overrun_pct is not None:
         shown.append(("Over by", f"{number(facts.overrun_pct, 1)}%"))
     return tuple(shown)
-
-
-def money(notice: Notice, value: float) -> str:
-    """Return an amount of the evaluator's in the project's currency: "$1,500.00"."""
-    return format_money(round(Decimal(str(value)), 2), notice.currency)

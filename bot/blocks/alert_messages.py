@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.blocks.task_card import FIELD_LIMIT, SECTION_LIMIT, clip
+from bot.blocks.text import FIELD_LIMIT, SECTION_LIMIT, clip
 
 # Action ids (namespaced `alert_`: other surfaces have their own).
 UPDATE = "alert_update"
@@ -60,7 +60,6 @@ SNOOZE_CHOICES = {
 }
 MAX_FIELDS = 10  # per section
 MAX_TOLD = 5  # earlier messages listed in an escalation's history
-TEXT_LIMIT = 3000  # the fallback text (chat.update refuses more than 4,000)
 
 
 class Style(StrEnum):

@@ -17,7 +17,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.task_card import HEADER_LIMIT, SECTION_LIMIT, clip, describe_wait
+from bot.blocks.task_card import describe_wait
+from bot.blocks.text import HEADER_LIMIT, SECTION_LIMIT, clip, full_day
 from rules.slack_text import mrkdwn
 from storage.loop_metrics import LoopReport, Spread
 
@@ -32,7 +33,7 @@ def duration(span: timedelta | None) -> str:
 
 def scope(project_name: str, since: date | None, alerts: int) -> str:
     """Return which alerts the report covers: "Tower A · 12 alerts opened since Tue 01 Dec"."""
-    when = f" opened since {since:%a %d %b %Y}" if since else ""
+    when = f" opened since {full_day(since)}" if since else ""
     noun = "alert" if alerts == 1 else "alerts"
     return f"{mrkdwn(project_name)} · {alerts} {noun}{when} · wall-clock times"
 

@@ -30,6 +30,15 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.text import (
+    FIELD_LIMIT,
+    HEADER_LIMIT,
+    SECTION_LIMIT,
+    TEXT_LIMIT,
+    clip,
+    day,
+    full_day,
+)
 from rules.grammar.numbers import format_money, format_number
 from rules.slack_text import mrkdwn
 from rules.vocabulary import TaskStatus
@@ -44,10 +53,6 @@ BUTTONS = (ACK, START, UPDATE, BLOCKED, DONE)
 ACTIONS_BLOCK = "task_card_actions"
 
 # Slack's documented Block Kit limits.
-HEADER_LIMIT = 150
-SECTION_LIMIT = 3000
-FIELD_LIMIT = 2000
-TEXT_LIMIT = 3000  # the fallback; chat.update refuses more than 4,000
 
 STATUS_LABELS = {
     TaskStatus.PLANNED: "Planned",
@@ -212,8 +217,10 @@ def _footer(facts: CardFacts) -> str:
 
 def _dates(start: date | None, finish: date | None) -> str:
     if start and finish:
-        return f"{start:%a %d %b} → {finish:%a %d %b %Y}"
-    return f"starts {start:%a %d %b %Y}" if start else f"due {finish:%a %d %b %Y}"
+        return f"{day(start)} → {full_day(finish)}"
+    if start:
+        return f"starts {full_day(start)}"
+    return f"due {full_day(finish)}" if finish else ""
 
 
 def describe_wait(wait: timedelta) -> str:
@@ -229,8 +236,3 @@ def describe_wait(wait: timedelta) -> str:
         return f"{hours} h" + (f" {minutes} min" if minutes else "")
     days, hours = divmod(hours, 24)
     return f"{days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
-
-
-def clip(text: str, limit: int) -> str:
-    """Return `text` cut to `limit` characters, ending with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"

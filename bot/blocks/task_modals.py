@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.task_card import clip
+from bot.blocks.text import MODAL_TITLE_LIMIT, SECTION_LIMIT, clip
 from rules.slack_text import mrkdwn
 
 UPDATE_MODAL = "task_update_modal"
@@ -34,7 +34,6 @@ NOTE = "note"
 REASON = "reason"
 INPUT = "value"
 
-TITLE_LIMIT = 24
 NOTE_LIMIT = 3000
 
 
@@ -68,7 +67,7 @@ def update_modal(key: str, title: str, unit: str | None, origin: ModalOrigin) ->
         type="modal",
         callback_id=UPDATE_MODAL,
         private_metadata=origin.dump(),
-        title=clip(f"Update {key}", TITLE_LIMIT),
+        title=clip(f"Update {key}", MODAL_TITLE_LIMIT),
         submit="Record",
         close="Cancel",
         blocks=[
@@ -87,7 +86,7 @@ def blocked_modal(key: str, title: str, origin: ModalOrigin) -> View:
         type="modal",
         callback_id=BLOCKED_MODAL,
         private_metadata=origin.dump(),
-        title=clip(f"Blocked {key}", TITLE_LIMIT),
+        title=clip(f"Blocked {key}", MODAL_TITLE_LIMIT),
         submit="Record",
         close="Cancel",
         blocks=[
@@ -98,7 +97,9 @@ def blocked_modal(key: str, title: str, origin: ModalOrigin) -> View:
 
 
 def _about(key: str, title: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(f"*{key}* {mrkdwn(title)}", 3000))])
+    return ContextBlock(
+        elements=[MarkdownTextObject(text=clip(f"*{key}* {mrkdwn(title)}", SECTION_LIMIT))]
+    )
 
 
 def _input(

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from bot.blocks.alert_facts import alert_numbers, in_hours, money, number
+from bot.blocks.alert_facts import alert_numbers, in_hours
 from bot.blocks.alert_messages import AlertMessage, Style
+from bot.blocks.text import day, money, number
 from rules.alerts import NotificationKind
 from rules.notice import Notice
 from rules.rule import Audience, Clock, Condition
@@ -143,9 +144,7 @@ def _condition_phrase(notice: Notice, condition: Condition) -> str | None:
         case Condition.OVERDUE | Condition.OVERDUE_BY if rule.when.overdue is not False:
             return _late(notice)
         case Condition.DUE_WITHIN if hours := _hours(notice, facts.hours_until_due):
-            finish = (
-                f" (planned finish {task.planned_finish:%a %d %b})" if task.planned_finish else ""
-            )
+            finish = f" (planned finish {day(task.planned_finish)})" if task.planned_finish else ""
             return f"is due in {hours}{finish}"
         case Condition.BELOW_PERCENT if Condition.BEHIND_PLAN_BY not in rule.conditions:
             return f"is only {number(facts.percent or 0.0, 1)}% done"
@@ -166,7 +165,7 @@ def _late(notice: Notice) -> str | None:
     if task.planned_finish is None:
         return None
     days = int(facts.days_late or 0)
-    finish = f"{task.planned_finish:%a %d %b}"
+    finish = day(task.planned_finish)
     if days >= 1:
         return f"is {days} day{'s' if days != 1 else ''} past its planned finish ({finish})"
     hours = _hours(notice, facts.hours_overdue)
@@ -175,11 +174,13 @@ def _late(notice: Notice) -> str | None:
 
 def _overrun(notice: Notice, actual_cost: float) -> str:
     facts = notice.facts
-    earned = money(notice, facts.earned_value or 0.0)
-    spent = f"has cost {money(notice, actual_cost)} against {earned} of work done"
+    earned = money(facts.earned_value or 0.0, notice.currency)
+    spent = f"has cost {money(actual_cost, notice.currency)} against {earned} of work done"
     if facts.overrun_pct is not None:
         return f"{spent} ({number(facts.overrun_pct, 1)}% over)"
-    return f"{spent} (no progress recorded yet, budget {money(notice, facts.budget or 0.0)})"
+    return (
+        f"{spent} (no progress recorded yet, budget {money(facts.budget or 0.0, notice.currency)})"
+    )
 
 
 def _project_problem(notice: Notice) -> str:

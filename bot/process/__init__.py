@@ -1,6 +1,6 @@
 """A running siteloop: the processes and what keeps them going.
 
-- `bot.process.service`: `Service`, one process in one `Role` (all in one, front or worker);
+- `bot.process.service`: `Service`, one process in one `ProcessRole` (all in one, front or worker);
 - `bot.process.roles`: what each role runs;
 - `bot.process.worker`: the front's worker process, started and watched;
 - `bot.process.server`, `bot.process.door`: HTTP mode and the checks at its door;

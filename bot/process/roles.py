@@ -21,7 +21,7 @@ WORKER_OUTBOX_IDLE_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
-class Role:
+class ProcessRole:
     """What a process of one role runs."""
 
     name: str
@@ -37,7 +37,7 @@ class Role:
         return self.name
 
 
-ALL = Role(
+ALL = ProcessRole(
     "all",
     migrates=True,
     answers_slack=True,
@@ -46,7 +46,7 @@ ALL = Role(
     processes_what_it_accepts=True,
     inbox_sweep_seconds=SWEEP_SECONDS,
 )
-FRONT = Role(
+FRONT = ProcessRole(
     "front",
     migrates=True,
     answers_slack=True,
@@ -55,7 +55,7 @@ FRONT = Role(
     processes_what_it_accepts=False,
     inbox_sweep_seconds=SWEEP_SECONDS,
 )
-WORKER = Role(
+WORKER = ProcessRole(
     "worker",
     migrates=False,
     answers_slack=False,

@@ -27,7 +27,7 @@ from bot.delivery.pipeline import build_dispatcher
 from bot.logs import fields, register_secret
 from bot.notify.tick import load_rules, run_tick
 from bot.process.identity import verify_identity
-from bot.process.roles import ALL, WORKER, Role
+from bot.process.roles import ALL, WORKER, ProcessRole
 from bot.process.scheduler import Heartbeat, start_scheduler
 from bot.process.server import HttpServer, make_wsgi_app
 from bot.process.worker import WorkerProcess, lowest_priority
@@ -65,7 +65,7 @@ class Service:
         *,
         clock: Clock | None = None,
         host: str = "0.0.0.0",
-        role: Role = ALL,
+        role: ProcessRole = ALL,
     ) -> None:
         settings.require_slack()
         for secret in (

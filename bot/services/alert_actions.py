@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import alert_messages, task_card
 from bot.blocks.alert_messages import SNOOZE_1H, SNOOZE_4H
+from bot.blocks.text import EDIT_TEXT_LIMIT, clip
 from bot.services import task_actions, tasks
 from bot.services.alert_delivery import keep_payload
 from bot.services.replies import UserError
@@ -53,7 +54,6 @@ from storage.models import Alert, Member, OutboxMessage, Project, Task
 from storage.outbox import UPDATE, enqueue, is_person
 from storage.tick import project_calendar
 
-TEXT_LIMIT = 3900  # chat.update refuses more than 4,000 characters of text
 UNKNOWN_MESSAGE = (
     "That button doesn't belong to a message siteloop sent about an alert it knows, so "
     "nothing changed. Type `/tasks` to find the task."
@@ -170,7 +170,7 @@ def show_outcome(
     for row in _escalations(session, alert):
         args = row.payload.get("args") or {}
         blocks = alert_messages.with_outcome(args["blocks"], said, keep_buttons=keep_buttons)
-        text = task_card.clip(f"{args.get('text', '')}\n{said}", TEXT_LIMIT)
+        text = clip(f"{args.get('text', '')}\n{said}", EDIT_TEXT_LIMIT)
         payload = {"method": UPDATE, "args": {"ts": row.slack_ts, "text": text, "blocks": blocks}}
         digest = hashlib.sha256(json.dumps(blocks, sort_keys=True).encode()).hexdigest()[:16]
         enqueue(

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import alert_messages
 from bot.blocks.alert_messages import History, Told
-from bot.blocks.task_card import clip
+from bot.blocks.text import clip
 from bot.logs import fields
 from rules.slack_text import mrkdwn
 from storage.alerts import notifications

@@ -7,8 +7,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
-# Slack shows at most 3,000 characters in a section; longer answers are cut with a note.
-SECTION_LIMIT = 3000
+from bot.blocks.text import EDIT_TEXT_LIMIT, clip
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,11 @@ class Answer:
     def as_ack(self) -> dict:
         """Return the keyword arguments for Bolt's `ack()` that show this answer privately."""
         blocks = self.blocks or [SectionBlock(text=MarkdownTextObject(text=clip(self.text)))]
-        return {"text": self.text[:3900], "blocks": blocks, "response_type": "ephemeral"}
+        return {
+            "text": clip(self.text, EDIT_TEXT_LIMIT),
+            "blocks": blocks,
+            "response_type": "ephemeral",
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Return the answer as JSON-ready data, to be kept and shown again (`from_dict`)."""
@@ -39,8 +42,3 @@ class UserError(Exception):
     def answer(self) -> Answer:
         """Return the refusal as a private answer."""
         return Answer(str(self))
-
-
-def clip(text: str, limit: int = SECTION_LIMIT) -> str:
-    """Return `text` cut to `limit` characters, ending with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"

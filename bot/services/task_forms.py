@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from bot.blocks.task_card import clip
 from bot.blocks.task_modals import COST, NOTE, PERCENT, QUANTITY, REASON
+from bot.blocks.text import clip
 from rules.grammar.numbers import (
     AmountError,
     NumberError,

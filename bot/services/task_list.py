@@ -11,7 +11,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.services.replies import SECTION_LIMIT, Answer, UserError
+from bot.blocks.text import SECTION_LIMIT, day
+from bot.services.replies import Answer, UserError
 from bot.services.request import Request
 from rules.grammar.numbers import format_number
 from rules.slack_text import mrkdwn
@@ -88,7 +89,7 @@ def _line(task: Task, project: Project, today: date) -> str:
         parts.append("blocked")
     if task.planned_finish is not None:
         late = (today - task.planned_finish).days
-        due = f"due {task.planned_finish.strftime('%a %d %b')}"
+        due = f"due {day(task.planned_finish)}"
         parts.append(
             f"{due} ({late} day{'s' if late != 1 else ''} late)"
             if late > 0 and task.status != TaskStatus.DONE
