@@ -20,9 +20,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.clock import ManualClock
-from bot.delivery.pipeline import build_dispatcher
 from bot.delivery.stepped import deliver_due_now
 from bot.emulator import SlackEmulator
+from bot.process.delivery import build_dispatcher
 from bot.process.service import Service
 from bot.runtime import Runtime
 from storage.tick import TickResult

@@ -216,7 +216,7 @@ def _deliver_once(settings, engine, sessions, clock) -> str:
     """Run one outbox delivery pass (`pipeline.deliver_pending`); return what it did."""
     if settings.slack_bot_token is None:
         return "delivery skipped (SLACK_BOT_TOKEN is not set)"
-    from bot.delivery.pipeline import deliver_pending
+    from bot.process.delivery import deliver_pending
     from bot.runtime import Runtime
 
     runtime = Runtime(settings=settings, engine=engine, sessions=sessions, clock=clock)

@@ -2,7 +2,7 @@
 reached Slack, or has been given up on.
 
 The dispatcher is built with a step per outbox kind that needs to know where its message
-landed, or that it never will (see `bot.delivery.pipeline`). It runs the step in the
+landed, or that it never will (see `bot.process.delivery`). It runs the step in the
 transaction that marks the message sent (or failed), inside a savepoint: if the step fails,
 only its own writes are undone and the failure is logged, so recording the outcome never
 depends on it (and the message is never sent twice because of it).

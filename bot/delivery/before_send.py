@@ -2,7 +2,7 @@
 
 Some content is only known at delivery: what happened since the decision (the follow-ups
 that went unanswered), or what takes a Web API call (a thread's permalink). The dispatcher is
-built with a step per outbox kind that needs it (see `bot.delivery.pipeline`).
+built with a step per outbox kind that needs it (see `bot.process.delivery`).
 
 The dispatcher runs the step after claiming the message and before sending it, with no
 transaction open: the step reads what it needs in a short session of its own and may call the

@@ -115,7 +115,7 @@ class Dispatcher:
         before_send: by outbox kind, what fills a message in just before it is sent.
         after_sent: by outbox kind, what else to record once Slack has a message.
         after_failed: by outbox kind, what else to record once a message is given up on.
-        Processes build theirs with `bot.delivery.pipeline.build_dispatcher`, which passes all.
+        Processes build theirs with `bot.process.delivery.build_dispatcher`, which passes all.
     """
 
     def __init__(

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
-from bot.delivery.pipeline import build_dispatcher
 from bot.delivery.stepped import deliver_due_now
 from bot.demo.transcript import Transcript
 from bot.emulator import Message, SlackEmulator
+from bot.process.delivery import build_dispatcher
 from bot.process.service import Service
 
 CHANNEL = "C0TOWER"

@@ -23,9 +23,9 @@ from bot import logs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery import Dispatcher
-from bot.delivery.pipeline import build_dispatcher
 from bot.logs import fields, register_secret
 from bot.notify.tick import load_rules, run_tick
+from bot.process.delivery import build_dispatcher
 from bot.process.identity import verify_identity
 from bot.process.roles import ALL, WORKER, ProcessRole
 from bot.process.scheduler import Heartbeat, start_scheduler

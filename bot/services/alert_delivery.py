@@ -8,7 +8,7 @@ transaction open. If Slack can't give it, the message names the thread's channel
 
 Once the message is in Slack, the after-sent step (`keep_payload`) stores what was sent on
 the outbox row, so a later edit (a press on its buttons) starts from what people saw.
-`bot.delivery.pipeline` gives the dispatcher both steps for every notification kind.
+`bot.process.delivery` gives the dispatcher both steps for every notification kind.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ and a thread's messages wait for its card."""
 
 from datetime import UTC, datetime, timedelta
 
-from bot.delivery.pipeline import build_dispatcher
+from bot.process.delivery import build_dispatcher
 from tests.actions.cards import CHANNEL, card_of, run_task, shown
 from tests.bot.sites import task
 from tests.cli import environment, run_siteloop

@@ -1,6 +1,6 @@
 """The dispatcher's background thread, one tick's delivery pass, and the service that runs them."""
 
-from bot.delivery.pipeline import deliver_pending
+from bot.process.delivery import deliver_pending
 from bot.runtime import Runtime
 from rules.vocabulary import OutboxState
 from storage import migrate

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from slack_sdk import WebClient
 
-from bot.delivery.pipeline import build_dispatcher
+from bot.process.delivery import build_dispatcher
 from tests.conftest import BOT_TOKEN
 from tests.escalations.loop import alerts, site_time, stalled_task
 

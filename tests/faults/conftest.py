@@ -19,9 +19,9 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.delivery import Dispatcher
-from bot.delivery.pipeline import build_dispatcher
 from bot.emulator import SlackEmulator
 from bot.emulator.web_api.faults import Fault, FaultKind
+from bot.process.delivery import build_dispatcher
 from bot.process.service import Service
 from storage import outbox
 from storage.db import session_scope

@@ -14,7 +14,7 @@ import pytest
 
 from bot.delivery import Dispatcher, make_client
 from bot.delivery.dispatcher import DEFAULT_LEASE
-from bot.delivery.pipeline import delivery_steps
+from bot.process.delivery import delivery_steps
 from rules.vocabulary import OutboxState
 from storage import outbox, projects
 from storage.db import session_scope
