@@ -1,6 +1,5 @@
 """Arranging a site for end-to-end tests: a project set up from Slack, tasks on its plan."""
 
-from decimal import Decimal
 
 from storage import projects
 from storage.db import session_scope
@@ -45,5 +44,3 @@ def answer(slack, user: str) -> str:
     """Return the last private answer `user` read."""
     return slack.ephemerals(user=user)[-1].rendered
 
-
-__all__ = ["Decimal", "answer", "plan_task", "setup_project", "task"]
