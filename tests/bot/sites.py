@@ -1,6 +1,5 @@
 """Arranging a site for end-to-end tests: a project set up from Slack, tasks on its plan."""
 
-
 from storage import projects
 from storage.db import session_scope
 from storage.members import find_member
@@ -43,4 +42,3 @@ def task(siteloop, key: str) -> Task:
 def answer(slack, user: str) -> str:
     """Return the last private answer `user` read."""
     return slack.ephemerals(user=user)[-1].rendered
-
