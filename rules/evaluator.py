@@ -28,6 +28,7 @@ from fractions import Fraction
 
 from rules.calendar import ALWAYS, Calendar
 from rules.facts import ProjectFacts, TaskFacts
+from rules.plan import plan_of
 from rules.rule import Clock, Condition, Rule, Scope
 from rules.vocabulary import TaskStatus
 
@@ -236,35 +237,22 @@ def _behind_plan(task: TaskFacts, rule: Rule, context: _Context) -> _Window | No
     The plan reaches p% once p% of the plan's clock time has passed, so the instant the gap
     opens is found exactly, in whole microseconds of that time.
     """
-    first, last = task.planned_start, task.planned_finish
-    if first is None or last is None or last < first:
+    plan = plan_of(task.planned_start, task.planned_finish, context.calendar, context.clock)
+    if plan is None:
         return None
-    begin = context.calendar.start_of_day(first)
-    end = context.calendar.start_of_day(last + timedelta(days=1))
-    total = context.clock.working_time_between(begin, end) // timedelta(microseconds=1)
     percent = Fraction(task.percent)
     assert rule.when.behind_plan_by is not None
     needed = percent + Fraction(rule.when.behind_plan_by)  # the plan percent that fires
-    _record_plan(task, context, begin, end, total)
-    if needed > 100:
-        return None
-    if total == 0:  # no working time in the plan: 0% until its end, then 100%
-        return _Window(end)
-    required = math.ceil(needed * total / 100)
-    return _Window(context.clock.add_working_time(begin, timedelta(microseconds=required)))
-
-
-def _record_plan(
-    task: TaskFacts, context: _Context, begin: datetime, end: datetime, total: int
-) -> None:
-    if total == 0:
-        planned = Fraction(100 if context.now >= end else 0)
-    else:
-        done = context.clock.working_time_between(begin, context.now) // timedelta(microseconds=1)
-        planned = Fraction(100 * min(done, total), total)
+    planned = 100 * plan.fraction_at(context.clock, context.now)
     context.facts["planned_percent"] = round(float(planned), 2)
     context.facts["percent"] = float(task.percent)
-    context.facts["behind_by"] = round(float(planned - Fraction(task.percent)), 2)
+    context.facts["behind_by"] = round(float(planned - percent), 2)
+    if needed > 100:
+        return None
+    if plan.total == 0:  # no working time in the plan: 0% until its end, then 100%
+        return _Window(plan.end)
+    required = math.ceil(needed * plan.total / 100)
+    return _Window(context.clock.add_working_time(plan.begin, timedelta(microseconds=required)))
 
 
 def _cost_overrun(task: TaskFacts, rule: Rule, context: _Context) -> _Window | None:

@@ -35,6 +35,9 @@ CATALOGUE: tuple[CommandUsage, ...] = (
     CommandUsage("/siteloop", "/siteloop crew Concrete @bob", "form a crew led by someone"),
     CommandUsage("/siteloop", "/siteloop crew Concrete add @cam @dan", "add people to a crew"),
     CommandUsage(
+        "/siteloop", "/siteloop status", "the project's health: late, blocked, earned value"
+    ),
+    CommandUsage(
         "/siteloop", "/siteloop report", "how fast alerts get delivered, answered, resolved"
     ),
 )

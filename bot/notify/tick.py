@@ -14,14 +14,17 @@ dispatcher sends what the tick queued, at each row's `next_attempt_at` (quiet ho
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.notify.compose import compose_messages
+from rules.calendar import Calendar
 from rules.rulebook import Rulebook, load_default_rulebook, load_rulebook
 from storage import tick as ticks
-from storage.tick import TickResult
+from storage.models import Project
+from storage.tick import TickResult, project_calendar
 
 
 def load_rules(path: Path | None = None) -> Rulebook:
@@ -30,6 +33,18 @@ def load_rules(path: Path | None = None) -> Rulebook:
     Raises `rules.rulebook.RulebookError` listing every problem of an invalid file.
     """
     return load_default_rulebook() if path is None else load_rulebook(path)
+
+
+@lru_cache(maxsize=4)
+def rules_in_force(path: Path | None) -> Rulebook:
+    """Return the rules at `path` (else the shipped ones), read once per file: for what a
+    request needs of them, such as a project's calendar."""
+    return load_rules(path)
+
+
+def project_calendar_in_force(path: Path | None, project: Project) -> Calendar:
+    """Return `project`'s calendar under the rules at `path` (its own overrides included)."""
+    return project_calendar(rules_in_force(path), project.key, project.calendar)
 
 
 def describe_rulebook(rulebook: Rulebook, path: str | Path) -> str:

@@ -29,7 +29,6 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,6 +38,7 @@ from sqlalchemy.orm import Session
 from bot.blocks import alert_messages, task_card
 from bot.blocks.alert_messages import SNOOZE_1H, SNOOZE_4H
 from bot.blocks.text import EDIT_TEXT_LIMIT, clip
+from bot.notify.tick import project_calendar_in_force
 from bot.services import task_actions, tasks
 from bot.services.alert_delivery import keep_payload
 from bot.services.replies import UserError
@@ -46,13 +46,11 @@ from bot.services.request import Request, Where
 from bot.services.task_actions import Click
 from rules.calendar import Calendar
 from rules.rule import Audience
-from rules.rulebook import Rulebook, load_default_rulebook, load_rulebook
 from rules.vocabulary import OutboxKind, Role
 from storage import alerts, projects
 from storage.members import display_name
 from storage.models import Alert, Member, OutboxMessage, Project, Task
 from storage.outbox import UPDATE, enqueue, is_person
-from storage.tick import project_calendar
 
 UNKNOWN_MESSAGE = (
     "That button doesn't belong to a message siteloop sent about an alert it knows, so "
@@ -244,7 +242,7 @@ def _snooze_until(
         raise UserError(UNKNOWN_MESSAGE)
     if choice in _SNOOZES:
         return now + _SNOOZES[choice]
-    calendar = project_calendar(_rulebook(rules_path), project.key, project.calendar)
+    calendar = project_calendar_in_force(rules_path, project)
     return tomorrows_start(calendar, now)
 
 
@@ -298,9 +296,3 @@ def _at(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
     same_day = local.date() == now.astimezone(zone).date()
     return local.strftime("%H:%M") if same_day else local.strftime("%a %H:%M")
-
-
-@lru_cache(maxsize=4)
-def _rulebook(path: Path | None) -> Rulebook:
-    """Return the rules in force (for the project's calendar), read once per file."""
-    return load_default_rulebook() if path is None else load_rulebook(path)

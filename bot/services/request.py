@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -39,6 +40,7 @@ class Request:
     args: list[str]
     now: datetime
     enroll: Callable[[str], Member]
+    rules_path: Path | None = None  # the rules in force (SITELOOP_RULES), for calendars
 
     def project_here(self) -> Project:
         """Return the project this channel is linked to, or refuse saying how to link one.

@@ -10,14 +10,15 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from rules.calendar import Calendar
 from rules.facts import TaskFacts
 from rules.rule import Rule, Scope
 from rules.rulebook import Rulebook, RulebookError
 from rules.vocabulary import Role
-from storage.models import Alert, Channel, Crew, Member, Project, ProjectRole, Task
+from storage.facts import task_facts, task_facts_query
+from storage.models import Alert, Channel, Member, Project, ProjectRole, Task
 from storage.outbox import threads_on_their_way
 from storage.tick.calendars import project_calendar
 
@@ -120,37 +121,7 @@ class Projects:
 def read_tasks(session: Session, task_ids: list[int], projects: Projects) -> list[TickTask]:
     """Read tasks `task_ids` with their assignee and crew lead in one query (locked on
     PostgreSQL, so writers wait for the batch's decisions), loading their projects."""
-    assignee, lead = aliased(Member), aliased(Member)
-    query = (
-        sa.select(
-            Task.id,
-            Task.project_id,
-            Task.number,
-            Task.title,
-            Task.status,
-            Task.percent_complete,
-            Task.planned_start,
-            Task.planned_finish,
-            Task.budget,
-            Task.actual_cost,
-            Task.last_update_at,
-            Task.assigned_at,
-            Task.acknowledged_at,
-            Task.blocked_since,
-            Task.created_at,
-            Task.thread_channel,
-            Task.thread_ts,
-            Task.next_check_at,
-            assignee.slack_user_id.label("assignee"),
-            lead.slack_user_id.label("lead"),
-        )
-        .select_from(Task)
-        .outerjoin(assignee, assignee.id == Task.assignee_id)
-        .outerjoin(Crew, Crew.id == Task.crew_id)
-        .outerjoin(lead, lead.id == Crew.lead_id)
-        .where(Task.id.in_(task_ids))
-        .order_by(Task.id)
-    )
+    query = task_facts_query().where(Task.id.in_(task_ids)).order_by(Task.id)
     if is_postgres(session):
         query = query.with_for_update(of=Task)
     rows = session.execute(query).all()
@@ -163,25 +134,8 @@ def read_tasks(session: Session, task_ids: list[int], projects: Projects) -> lis
 
 
 def _task(row: Any, project_key: str) -> TickTask:
-    facts = TaskFacts(
-        id=row.id,
-        key=f"{project_key}-{row.number}",
-        project_key=project_key,
-        status=row.status,
-        created_at=row.created_at,
-        percent=row.percent_complete,
-        planned_start=row.planned_start,
-        planned_finish=row.planned_finish,
-        budget=row.budget,
-        actual_cost=row.actual_cost,
-        last_update_at=row.last_update_at,
-        assigned_at=row.assigned_at,
-        acknowledged_at=row.acknowledged_at,
-        blocked_since=row.blocked_since,
-        assignee_user_id=row.assignee,
-        crew_lead_user_id=row.lead,
-    )
     thread = (row.thread_channel, row.thread_ts) if row.thread_ts else None
+    facts = task_facts(row, project_key)
     return TickTask(facts, row.project_id, row.title, thread, row.next_check_at)
 
 

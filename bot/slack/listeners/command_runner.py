@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -87,9 +88,16 @@ def _ran_meanwhile(runtime: Runtime, trigger_id: str) -> Answer | None:
     return None if ran is None else Answer.from_dict(ran)
 
 
-def build_request(session: Session, command: dict, args: list[str], now: datetime) -> Request:
+def build_request(
+    session: Session,
+    command: dict,
+    args: list[str],
+    now: datetime,
+    rules_path: Path | None = None,
+) -> Request:
     """Return the service request for a slash command: the actor enrolled, mentions enrollable."""
     return Request(
+        rules_path=rules_path,
         session=session,
         actor=enroll(session, command["user_id"], now),
         where=Where(command["channel_id"], command.get("channel_name")),

@@ -1,9 +1,10 @@
-"""`/siteloop …`: help, setting projects up — channels, roles, crews — and the loop report."""
+"""`/siteloop …`: help, setting projects up — channels, roles, crews — its health and the loop
+report."""
 
 from sqlalchemy.orm import Session
 
 from bot.blocks.help import help_blocks, help_text
-from bot.services import loop_report, project_admin
+from bot.services import loop_report, project_admin, project_status
 from bot.services.replies import Answer
 from bot.slack.listeners.command_runner import answer_command, build_request, command_words
 from rules.slack_text import mrkdwn
@@ -14,6 +15,7 @@ SUBCOMMANDS = {
     "role": project_admin.role,
     "crew": project_admin.crew,
     "report": loop_report.report,
+    "status": project_status.status,
 }
 
 
@@ -36,6 +38,6 @@ def handle(*, ack, command, client, runtime, **_) -> None:
         return
 
     def work(session: Session, now) -> Answer:
-        return service(build_request(session, command, args, now))
+        return service(build_request(session, command, args, now, runtime.settings.rules_path))
 
     answer_command(ack, runtime, command, work, client)

@@ -1,0 +1,160 @@
+"""A project's health in words and in Block Kit, for `/siteloop status` (pure).
+
+It shows a `rules.health.ProjectHealth` as a manager reads it: progress against the plan for
+today, earned value, what is late, blocked and due this week, the open alerts and who has
+gone quiet. Amounts are in the project's currency, times in the reader's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.task_card import STATUS_LABELS, describe_wait
+from bot.blocks.text import HEADER_LIMIT, SECTION_LIMIT, clip, day, day_and_time, money, number
+from rules.facts import TaskFacts
+from rules.health import ProjectHealth
+from rules.slack_text import mrkdwn
+
+MAX_LISTED = 8  # tasks named per list; the rest are counted (`/tasks late` lists them all)
+
+
+@dataclass(frozen=True)
+class HealthView:
+    """What the layout needs besides the health: whose project, in what money and time."""
+
+    key: str
+    name: str
+    currency: str
+    zone: ZoneInfo
+    titles: dict[int, str]
+
+
+def health_text(view: HealthView, health: ProjectHealth) -> str:
+    """Return the health as one plain text (the notification and fallback)."""
+    return "\n".join(_lines(view, health))
+
+
+def health_blocks(view: HealthView, health: ProjectHealth) -> list[Block]:
+    """Return the health laid out: a header, then one section per part."""
+    heading = clip(f"{view.name} ({view.key})", HEADER_LIMIT)
+    blocks: list[Block] = [HeaderBlock(text=heading)]
+    blocks += [
+        SectionBlock(text=MarkdownTextObject(text=clip(part, SECTION_LIMIT)))
+        for part in _parts(view, health)
+    ]
+    when = day_and_time(health.now.astimezone(view.zone))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"As of {when}.")]))
+    return blocks
+
+
+def _lines(view: HealthView, health: ProjectHealth) -> list[str]:
+    when = day_and_time(health.now.astimezone(view.zone))
+    return [f"{mrkdwn(view.name)} ({view.key}), as of {when}", *_parts(view, health)]
+
+
+def _parts(view: HealthView, health: ProjectHealth) -> list[str]:
+    return [
+        _progress(health),
+        _value(view, health),
+        _tasks(view, health),
+        _alerts(health),
+        _reporting(view, health),
+    ]
+
+
+def _progress(health: ProjectHealth) -> str:
+    done = _percent(health.percent_complete)
+    planned = _percent(health.planned_percent)
+    return f"*Progress*\n{done} done · the plan says {planned} by now"
+
+
+def _value(view: HealthView, health: ProjectHealth) -> str:
+    def amount(value: Decimal) -> str:
+        return money(value, view.currency)
+
+    return (
+        f"*Earned value*\n{amount(health.earned_value)} earned · "
+        f"{amount(health.planned_value)} planned · {amount(health.actual_cost)} spent\n"
+        f"CPI {_index(health.cpi)} · SPI {_index(health.spi)}"
+    )
+
+
+def _tasks(view: HealthView, health: ProjectHealth) -> str:
+    counts = ", ".join(
+        f"{n} {STATUS_LABELS[status].lower()}"
+        for status, n in sorted(health.tasks_by_status.items(), key=lambda item: -item[1])
+    )
+    lines = [f"*Tasks*\n{health.open_tasks} open ({counts or 'none yet'})"]
+    lines += _listed(view, "Late", health.late, lambda t: f"was due {_finish(t)}")
+    lines += _listed(
+        view,
+        "Blocked",
+        [b.task for b in health.blocked],
+        lambda t: _blocked_for(health, t),
+    )
+    lines += _listed(view, "Due this week", health.due_this_week, lambda t: f"due {_finish(t)}")
+    return "\n".join(lines)
+
+
+def _listed(view, label: str, tasks, said) -> list[str]:
+    if not tasks:
+        return [f"{label}: none"]
+    shown = [f"• {t.key} {mrkdwn(view.titles.get(t.id, ''))} — {said(t)}" for t in tasks]
+    more = len(shown) - MAX_LISTED
+    lines = [f"{label} ({len(shown)}):", *shown[:MAX_LISTED]]
+    if more > 0:
+        lines.append(f"…and {more} more")
+    return lines
+
+
+def _blocked_for(health: ProjectHealth, task: TaskFacts) -> str:
+    since = next(b.since for b in health.blocked if b.task.id == task.id)
+    return "blocked" if since is None else f"blocked for {describe_wait(health.now - since)}"
+
+
+def _alerts(health: ProjectHealth) -> str:
+    if not health.open_alerts:
+        return "*Open alerts*\nnone"
+    lines = [
+        f"• `{group.rule_id}` {group.count} · the oldest open for "
+        f"{describe_wait(health.now - group.oldest_opened_at)}"
+        for group in health.open_alerts
+    ]
+    return "\n".join(["*Open alerts*", *lines])
+
+
+def _reporting(view: HealthView, health: ProjectHealth) -> str:
+    last = health.last_report_at
+    heard = "no report yet" if last is None else f"last report {_ago(health.now, last, view)}"
+    quiet = [f"<@{user}> {n}" for user, n in health.quietest[:3]]
+    said = f"*Reporting*\n{heard}"
+    if quiet:
+        said += "\nfewest reports this week: " + ", ".join(quiet)
+    return said
+
+
+def _ago(now: datetime, then: datetime, view: HealthView) -> str:
+    return f"{describe_wait(now - then)} ago ({day_and_time(then.astimezone(view.zone))})"
+
+
+def _finish(task: TaskFacts) -> str:
+    return day(task.planned_finish) if task.planned_finish else "—"
+
+
+def _percent(value: Decimal | None) -> str:
+    return "–" if value is None else f"{number(value, 1)}%"
+
+
+def _index(value: Decimal | None) -> str:
+    return "–" if value is None else number(value, 2)

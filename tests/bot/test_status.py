@@ -1,0 +1,46 @@
+"""`/siteloop status`: a project's health, privately, from its channel or by its key."""
+
+from datetime import date
+from decimal import Decimal
+
+from tests.bot.sites import answer, plan_task
+
+CHANNEL = "C0TOWER"
+
+
+def test_it_shows_progress_earned_value_and_what_is_late_or_blocked(site, slack):
+    # Tuesday 1 December 2026, 08:00 on site; the week runs Monday to Saturday.
+    plan_task(
+        site,
+        "Pour slab L3",
+        assignee="U0CAM",
+        planned_start=date(2026, 11, 30),
+        planned_finish=date(2026, 12, 4),
+        budget=Decimal(1000),
+    )
+    plan_task(site, "Strip forms L2", assignee="U0DEE", planned_finish=date(2026, 11, 28))
+    slack.driver.command("/update", "TWR-1 50% $600 formwork up", user="U0CAM", channel=CHANNEL)
+    slack.driver.command("/blocked", "TWR-2 waiting for the crane", user="U0DEE", channel=CHANNEL)
+    site.step()
+
+    slack.driver.command("/siteloop", "status", user="U0ANN", channel=CHANNEL)
+
+    said = answer(slack, "U0ANN")
+    assert said.splitlines()[0] == "Tower A (TWR)"
+    # The strip, with no budget, weighs as much as the average budgeted task.
+    assert "*Progress*\n25% done · the plan says 22.4% by now" in said
+    assert "$500 earned · $223.53 planned · $600 spent\nCPI 0.83 · SPI 2.24" in said
+    assert "Late (1):\n• TWR-2 Strip forms L2 — was due Sat 28 Nov" in said
+    assert "Blocked (1):\n• TWR-2 Strip forms L2 — blocked for 0 s" in said
+    assert "Due this week (1):\n• TWR-1 Pour slab L3 — due Fri 04 Dec" in said
+    assert not any("Earned value" in m.rendered for m in slack.messages(CHANNEL))  # private
+
+
+def test_it_shows_a_project_by_its_key_to_its_people_only(site, slack):
+    slack.driver.command("/siteloop", "status twr", user="U0ANN", channel=slack.dm_channel("U0ANN"))
+    assert answer(slack, "U0ANN").startswith("Tower A (TWR)")
+
+    slack.add_user("U0EVE", name="eve", real_name="Eve Pham")
+    slack.driver.command("/siteloop", "status TWR", user="U0EVE", channel=slack.dm_channel("U0EVE"))
+    refused = answer(slack, "U0EVE")
+    assert refused.startswith("You have no project `TWR`.") and "Tower A" not in refused
