@@ -20,7 +20,7 @@ Definitions:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -41,14 +41,6 @@ class OpenAlert:
 
     rule_id: str
     opened_at: datetime
-
-
-@dataclass(frozen=True)
-class Report:
-    """One report recorded on the project: by whom (a Slack user id) and when."""
-
-    user: str
-    at: datetime
 
 
 @dataclass(frozen=True)
@@ -100,12 +92,13 @@ def project_health(
     now: datetime,
     *,
     open_alerts: Iterable[OpenAlert] = (),
-    reports: Iterable[Report] = (),
+    reports: Mapping[str, int] | None = None,
     last_report_at: datetime | None = None,
 ) -> ProjectHealth:
     """Return the health of a project of `tasks` at `now`, on its `calendar`.
 
-    `reports` need only cover the last `REPORTING_WINDOW` (older ones are ignored).
+    `reports` are how many reports each person (by Slack user id) made in the last
+    `REPORTING_WINDOW`.
     """
     counted = [task for task in tasks if task.status is not TaskStatus.CANCELLED]
     today = calendar.local_date(now)
@@ -147,7 +140,7 @@ def project_health(
         spi=_ratio(ev, pv),
         open_alerts=_by_rule(open_alerts),
         last_report_at=last_report_at,
-        quietest=_quietest(counted, reports, now),
+        quietest=_quietest(counted, reports or {}),
     )
 
 
@@ -195,14 +188,11 @@ def _by_rule(alerts: Iterable[OpenAlert]) -> tuple[RuleAlerts, ...]:
 
 
 def _quietest(
-    tasks: Sequence[TaskFacts], reports: Iterable[Report], now: datetime
+    tasks: Sequence[TaskFacts], reports: Mapping[str, int]
 ) -> tuple[tuple[str, int], ...]:
     people = {t.assignee_user_id for t in tasks if t.status.is_open and t.assignee_user_id}
-    counts = Counter({person: 0 for person in people})
-    for report in reports:
-        if report.user in people and now - REPORTING_WINDOW <= report.at <= now:
-            counts[report.user] += 1
-    return tuple(sorted(counts.items(), key=lambda item: (item[1], item[0])))
+    counts = [(person, reports.get(person, 0)) for person in people]
+    return tuple(sorted(counts, key=lambda item: (item[1], item[0])))
 
 
 def _decimal(value: Fraction) -> Decimal:

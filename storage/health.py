@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from rules.calendar import Calendar
-from rules.health import REPORTING_WINDOW, OpenAlert, ProjectHealth, Report, project_health
+from rules.health import REPORTING_WINDOW, OpenAlert, ProjectHealth, project_health
 from storage.facts import task_facts, task_facts_query
 from storage.models import Alert, Member, Project, Task, Update
 
@@ -36,20 +36,23 @@ def read_health(
         )
     )
     reports = session.execute(
-        sa.select(Member.slack_user_id, Update.occurred_at)
+        sa.select(Member.slack_user_id, sa.func.count())
+        .select_from(Update)
         .join(Member, Member.id == Update.member_id)
         .where(
             Update.project_id == project.id,
             Update.retracted_at.is_(None),
-            Update.occurred_at >= now - REPORTING_WINDOW,
+            Update.occurred_at > now - REPORTING_WINDOW,
+            Update.occurred_at <= now,
         )
+        .group_by(Member.slack_user_id)
     )
     health = project_health(
         [task_facts(row, project.key) for row in rows],
         calendar,
         now,
         open_alerts=[OpenAlert(rule_id, opened_at) for rule_id, opened_at in alerts],
-        reports=[Report(user, at) for user, at in reports],
+        reports={user: count for user, count in reports},
         last_report_at=project.last_report_at,
     )
     return HealthRead(health, {row.id: row.title for row in rows})

@@ -1,0 +1,189 @@
+"""Health benchmark: computing a project's health (`/siteloop status`) on a large project.
+
+    .venv/bin/python -m bench.health [--tasks N] [--updates-per-task U] [--keep DIR]
+
+It builds a SQLite database holding one project of N tasks (default 1,000: budgets, plans
+over ten weeks, every status, a crew member each) with N×U updates (default 100 each, so
+100,000) from the last sixty days and an open alert on one task in twenty, then times:
+
+- `read`: `storage.health.read_health`, the three queries and the computation, as
+  `/siteloop status` runs it; `cold` the first in a fresh engine, `warm` the median of ten;
+- `compute`: `rules.health.project_health` alone on what was read, the median of ten.
+
+Target (issue 13): under 100 ms. Exit status 0 when the warm read meets it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from rules.calendar import Calendar
+from rules.health import project_health
+from rules.vocabulary import Role, Severity, TaskStatus, UpdateKind, UpdateSource
+from storage.db import make_engine, make_session_factory, session_scope
+from storage.health import read_health
+from storage.migrate import upgrade
+from storage.models import Alert, Member, Project, ProjectRole, Task, Update
+
+# Tuesday 1 December 2026, 10:00 in Ho Chi Minh City.
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+CALENDAR = Calendar(timezone="Asia/Ho_Chi_Minh", workdays="mon-sat", hours="07:00-17:00")
+TARGET_MS = 100.0
+PEOPLE = 40
+STATUSES = [TaskStatus.IN_PROGRESS] * 5 + [
+    TaskStatus.ASSIGNED,
+    TaskStatus.ACKNOWLEDGED,
+    TaskStatus.BLOCKED,
+    TaskStatus.PLANNED,
+    TaskStatus.DONE,
+]
+
+
+def build(path: Path, tasks: int, updates_per_task: int, seed: int = 7) -> int:
+    """Create the database at `path`; return the project's id."""
+    rng = random.Random(seed)
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        project = Project(
+            key="TWR",
+            name="Tower A",
+            timezone="Asia/Ho_Chi_Minh",
+            next_task_number=tasks + 1,
+            created_at=NOW - timedelta(days=90),
+            last_report_at=NOW - timedelta(minutes=20),
+        )
+        session.add(project)
+        session.flush()
+        people = [Member(slack_user_id=f"U0CREW{n:03d}", name=f"crew{n}") for n in range(PEOPLE)]
+        session.add_all(people)
+        session.flush()
+        session.add_all(
+            ProjectRole(project_id=project.id, member_id=m.id, role=Role.CREW) for m in people
+        )
+        first = date(2026, 10, 5)
+        rows = []
+        for n in range(tasks):
+            start = first + timedelta(days=rng.randrange(70))
+            rows.append(
+                {
+                    "project_id": project.id,
+                    "number": n + 1,
+                    "title": f"Work package {n + 1}",
+                    "status": STATUSES[n % len(STATUSES)],
+                    "percent_complete": Decimal(rng.randrange(101)),
+                    "planned_start": start,
+                    "planned_finish": start + timedelta(days=rng.randrange(3, 30)),
+                    "budget": Decimal(rng.randrange(1, 200) * 100),
+                    "actual_cost": Decimal(rng.randrange(0, 150) * 100),
+                    "assignee_id": people[n % PEOPLE].id,
+                    "blocked_since": NOW - timedelta(hours=5) if n % 10 == 7 else None,
+                    "created_at": NOW - timedelta(days=80),
+                    "updated_at": NOW,
+                }
+            )
+        session.execute(sa.insert(Task), rows)
+        ids = list(session.scalars(sa.select(Task.id).order_by(Task.id)))
+        updates = [
+            {
+                "project_id": project.id,
+                "task_id": task_id,
+                "member_id": people[i % PEOPLE].id,
+                "occurred_at": NOW - timedelta(minutes=rng.randrange(60 * 24 * 60)),
+                "recorded_at": NOW,
+                "source": UpdateSource.COMMAND,
+                "kind": UpdateKind.PROGRESS,
+                "percent": Decimal(rng.randrange(101)),
+                "idempotency_key": f"bench:{i}:{k}",
+            }
+            for i, task_id in enumerate(ids)
+            for k in range(updates_per_task)
+        ]
+        for begin in range(0, len(updates), 20_000):
+            session.execute(sa.insert(Update), updates[begin : begin + 20_000])
+        session.execute(
+            sa.insert(Alert),
+            [
+                {
+                    "rule_id": "stalled",
+                    "severity": Severity.WARNING,
+                    "project_id": project.id,
+                    "task_id": task_id,
+                    "opened_at": NOW - timedelta(hours=rng.randrange(1, 48)),
+                    "open_key": Alert.open_key_for("stalled", project.id, task_id),
+                }
+                for task_id in ids[::20]
+            ],
+        )
+        project_id = project.id
+    engine.dispose()
+    return project_id
+
+
+def timed(run) -> float:
+    started = time.perf_counter()
+    run()
+    return (time.perf_counter() - started) * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.health", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--updates-per-task", type=int, default=100)
+    parser.add_argument("--keep", type=Path, help="build the database in DIR and keep it")
+    args = parser.parse_args(argv)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="siteloop-bench-health-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "health.db"
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    project_id = build(path, args.tasks, args.updates_per_task)
+    print(
+        f"one project of {args.tasks:,} tasks and {args.tasks * args.updates_per_task:,} "
+        f"updates: built in {time.perf_counter() - started:.1f} s"
+    )
+    engine = make_engine(f"sqlite:///{path}")
+    sessions = make_session_factory(engine)
+
+    def read():
+        with session_scope(sessions, read_only=True) as session:
+            return read_health(session, session.get_one(Project, project_id), CALENDAR, NOW)
+
+    cold = timed(read)
+    warm = statistics.median(timed(read) for _ in range(10))
+    health = read().health
+    with session_scope(sessions, read_only=True) as session:
+        from storage.facts import task_facts, task_facts_query
+
+        rows = session.execute(task_facts_query().where(Task.project_id == project_id)).all()
+        facts = [task_facts(row, "TWR") for row in rows]
+    compute = statistics.median(
+        timed(lambda: project_health(facts, CALENDAR, NOW)) for _ in range(10)
+    )
+    engine.dispose()
+    print(f"  read, cold      {cold:7.1f} ms   (queries and computation, a fresh engine)")
+    print(f"  read, warm      {warm:7.1f} ms   (median of 10)")
+    print(f"  compute alone   {compute:7.1f} ms   (rules.health.project_health, median of 10)")
+    print(
+        f"  it found {health.open_tasks} open tasks, {len(health.late)} late, "
+        f"{len(health.blocked)} blocked; EV {health.earned_value:,}, PV {health.planned_value:,}"
+    )
+    met = warm < TARGET_MS
+    print(f"{'PASS' if met else 'FAIL'}  health under {TARGET_MS:g} ms (warm read {warm:.1f} ms)")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
