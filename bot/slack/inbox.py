@@ -26,7 +26,7 @@ import json
 import logging
 import threading
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timedelta
 
@@ -111,6 +111,7 @@ class Inbox:
         self._changed = threading.Condition()
         self._held: set[int] = set()  # ids queued or being processed here
         self._answering: set[Future] = set()  # commands' answers being posted
+        self._last_answer: dict[str, Future] = {}  # by person: the answer posted after the others
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._pruned_at: datetime | None = None
@@ -213,6 +214,9 @@ class Inbox:
     def _answered(self, answering: Future) -> None:
         with self._changed:
             self._answering.discard(answering)
+            for person, last in list(self._last_answer.items()):
+                if last is answering:
+                    del self._last_answer[person]
             self._changed.notify_all()
 
     def sweep(self) -> int:
@@ -343,8 +347,13 @@ class Inbox:
             # On its own thread: a slow response_url must not hold up the requests behind.
             ack = response.body
             message = json.loads(ack) if ack.startswith("{") else {"text": ack}
-            answering = _answerers.submit(_answer, body, message)
             with self._changed:
+                # A person reads the answers to their commands in the order the commands ran,
+                # even when several are answered at once (a sweep after a crash).
+                person = str(body.get("user_id"))
+                previous = self._last_answer.get(person)
+                answering = _answerers.submit(_answer_in_turn, previous, body, message)
+                self._last_answer[person] = answering
                 self._answering.add(answering)
             answering.add_done_callback(self._answered)
         if response.status >= 500:
@@ -389,6 +398,17 @@ def _tell_if_lost(command: dict, storing: Future) -> None:
             extra=fields(**request_ids(command), error=str(storing.exception())),
         )
         _answer(command, _message(LOST))
+
+
+def _answer_in_turn(previous: Future | None, command: dict, message: dict) -> None:
+    """Post a command's answer once the answer before it, to the same person, is posted.
+
+    It waits only on an answer submitted earlier, which the pool (first in, first out) has
+    taken already: the wait always ends.
+    """
+    if previous is not None:
+        wait([previous])
+    _answer(command, message)
 
 
 def _answer(command: dict, message: dict) -> None:
