@@ -40,7 +40,7 @@ def list_for(request: Request) -> Answer:
     tasks, total = list_tasks(request.session, project, wanted, MAX_SHOWN)
     if not tasks:
         return Answer(f"No {title} on {project.key}.")
-    lines = [_line(task, project, today) for task in tasks]
+    lines = [task_line(task, project, today) for task in tasks]
     heading = f"{project.key}: {total} {title}"
     blocks: list[Block] = [HeaderBlock(text=heading[:150])]
     blocks += [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in _chunks(lines)]
@@ -81,7 +81,8 @@ def _filter(request: Request, project: Project, today: date) -> tuple[TaskFilter
     return TaskFilter(crew_id=crew.id), f"open tasks of the {crew.name} crew"
 
 
-def _line(task: Task, project: Project, today: date) -> str:
+def task_line(task: Task, project: Project, today: date) -> str:
+    """Return one task as a list shows it: key, title, who, percent, blocked, due (late)."""
     parts = [f"{MARKS.get(task.status, '•')} *{project.key}-{task.number}* {_cut(task.title, 80)}"]
     parts.append(display_name(task.assignee) if task.assignee else "unassigned")
     parts.append(f"{format_number(task.percent_complete)}%")
