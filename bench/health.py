@@ -31,6 +31,7 @@ from rules.calendar import Calendar
 from rules.health import project_health
 from rules.vocabulary import Role, Severity, TaskStatus, UpdateKind, UpdateSource
 from storage.db import make_engine, make_session_factory, session_scope
+from storage.facts import task_facts, task_facts_query
 from storage.health import read_health
 from storage.migrate import upgrade
 from storage.models import Alert, Member, Project, ProjectRole, Task, Update
@@ -165,8 +166,6 @@ def main(argv: list[str] | None = None) -> int:
     warm = statistics.median(timed(read) for _ in range(10))
     health = read().health
     with session_scope(sessions, read_only=True) as session:
-        from storage.facts import task_facts, task_facts_query
-
         rows = session.execute(task_facts_query().where(Task.project_id == project_id)).all()
         facts = [task_facts(row, "TWR") for row in rows]
     compute = statistics.median(

@@ -95,32 +95,29 @@ def _tasks(view: HealthView, health: ProjectHealth) -> str:
         f"{n} {STATUS_LABELS[status].lower()}"
         for status, n in sorted(health.tasks_by_status.items(), key=lambda item: -item[1])
     )
+    late = [(t, f"was due {_finish(t)}") for t in health.late]
+    blocked = [(b.task, _blocked_for(health.now, b.since)) for b in health.blocked]
+    due = [(t, f"due {_finish(t)}") for t in health.due_this_week]
     lines = [f"*Tasks*\n{health.open_tasks} open ({counts or 'none yet'})"]
-    lines += _listed(view, "Late", health.late, lambda t: f"was due {_finish(t)}")
-    lines += _listed(
-        view,
-        "Blocked",
-        [b.task for b in health.blocked],
-        lambda t: _blocked_for(health, t),
-    )
-    lines += _listed(view, "Due this week", health.due_this_week, lambda t: f"due {_finish(t)}")
+    for label, listed in (("Late", late), ("Blocked", blocked), ("Due this week", due)):
+        lines += _listed(view, label, listed)
     return "\n".join(lines)
 
 
-def _listed(view, label: str, tasks, said) -> list[str]:
-    if not tasks:
+def _listed(view: HealthView, label: str, listed: list[tuple[TaskFacts, str]]) -> list[str]:
+    """Return a list's lines: its label and count, a line a task (what is said of it), and
+    how many more when it is long."""
+    if not listed:
         return [f"{label}: none"]
-    shown = [f"• {t.key} {mrkdwn(view.titles.get(t.id, ''))} — {said(t)}" for t in tasks]
-    more = len(shown) - MAX_LISTED
+    shown = [f"• {t.key} {mrkdwn(view.titles.get(t.id, ''))} — {said}" for t, said in listed]
     lines = [f"{label} ({len(shown)}):", *shown[:MAX_LISTED]]
-    if more > 0:
-        lines.append(f"…and {more} more")
+    if len(shown) > MAX_LISTED:
+        lines.append(f"…and {len(shown) - MAX_LISTED} more")
     return lines
 
 
-def _blocked_for(health: ProjectHealth, task: TaskFacts) -> str:
-    since = next(b.since for b in health.blocked if b.task.id == task.id)
-    return "blocked" if since is None else f"blocked for {describe_wait(health.now - since)}"
+def _blocked_for(now: datetime, since: datetime | None) -> str:
+    return "blocked" if since is None else f"blocked for {describe_wait(now - since)}"
 
 
 def _alerts(health: ProjectHealth) -> str:

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import ManualClock
 from bot.delivery.dispatcher import Dispatcher
-from rules.vocabulary import OutboxState
+from storage import outbox
 from storage.db import session_scope
-from storage.models import OutboxMessage
 
 # Seconds a step may move the clock on for pacing: 5 minutes of posts to one conversation.
 MAX_PACED_SECONDS = 300
@@ -44,13 +42,5 @@ def deliver_due_now(
 
 
 def _due(sessions: sessionmaker[Session], clock: ManualClock) -> bool:
-    query = (
-        sa.select(sa.func.count())
-        .select_from(OutboxMessage)
-        .where(
-            OutboxMessage.state == OutboxState.PENDING,
-            OutboxMessage.next_attempt_at <= clock.now(),
-        )
-    )
     with session_scope(sessions, read_only=True) as session:
-        return bool(session.scalar(query))
+        return bool(outbox.due_ids(session, clock.now(), 1))

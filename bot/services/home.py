@@ -27,7 +27,7 @@ from rules.vocabulary import Role, TaskStatus
 from storage import projects
 from storage.health import read_health
 from storage.members import find_member
-from storage.models import Project, ProjectRole, Task
+from storage.models import Task
 
 MAX_TASKS = 20  # of the person's own; the rest are counted (`/tasks mine` lists them)
 MAX_PROJECTS = 6  # a project's health takes about ten blocks; a Home view holds 100
@@ -43,11 +43,12 @@ def home_blocks(session: Session, user: str, now: datetime, rules_path: Path | N
     member = find_member(session, user)
     on = projects.projects_of(session, member) if member is not None else []
     tasks = _own_tasks(session, member.id) if member is not None else []
-    if not on and not tasks:
+    if member is None or (not on and not tasks):
         return [SectionBlock(text=MarkdownTextObject(text=START)), DividerBlock(), *help_blocks()]
-    zone = ZoneInfo((member.timezone if member else None) or "UTC")
+    zone = ZoneInfo(member.timezone or "UTC")
     blocks: list[Block] = [HeaderBlock(text="Your tasks"), *_task_blocks(tasks, now, zone)]
-    for project in _managed(session, member.id if member else 0)[:MAX_PROJECTS]:
+    managed = [p for p in on if projects.role_of(session, p, member) is Role.MANAGER]
+    for project in managed[:MAX_PROJECTS]:
         calendar = project_calendar_in_force(rules_path, project)
         read = read_health(session, project, calendar, now)
         view = HealthView(project.key, project.name, project.currency, zone, read.titles)
@@ -81,13 +82,3 @@ def _task_blocks(tasks: list[Task], now: datetime, zone: ZoneInfo) -> list[Block
     if len(tasks) > MAX_TASKS:
         lines.append(f"…and {len(tasks) - MAX_TASKS} more — `/tasks mine` in a project's channel")
     return [SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), SECTION_LIMIT)))]
-
-
-def _managed(session: Session, member_id: int) -> list[Project]:
-    query = (
-        sa.select(Project)
-        .join(ProjectRole, ProjectRole.project_id == Project.id)
-        .where(ProjectRole.member_id == member_id, ProjectRole.role == Role.MANAGER)
-        .order_by(Project.key)
-    )
-    return list(session.scalars(query))
