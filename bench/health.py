@@ -1,4 +1,4 @@
-"""Health benchmark: computing a project's health (`/siteloop status`) on a large project.
+"""Health and chart benchmark: a large project's health (`/siteloop status`) and its S-curve.
 
     .venv/bin/python -m bench.health [--tasks N] [--updates-per-task U] [--keep DIR]
 
@@ -8,9 +8,12 @@ over ten weeks, every status, a crew member each) with N×U updates (default 100
 
 - `read`: `storage.health.read_health`, the three queries and the computation, as
   `/siteloop status` runs it; `cold` the first in a fresh engine, `warm` the median of ten;
-- `compute`: `rules.health.project_health` alone on what was read, the median of ten.
+- `compute`: `rules.health.project_health` alone on what was read, the median of ten;
+- `chart`: `storage.scurve.read_s_curve` and `bot.charts.scurve.render_s_curve`, the PNG the
+  digest uploads, read and drawn; cold (the first, with matplotlib's start) and warm.
 
-Target (issue 13): under 100 ms. Exit status 0 when the warm read meets it.
+Targets (issue 13): the health under 100 ms, the chart under 1 s. Exit status 0 when both warm
+figures meet them.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from bot.charts.scurve import render_s_curve
 from rules.calendar import Calendar
 from rules.health import project_health
 from rules.vocabulary import Role, Severity, TaskStatus, UpdateKind, UpdateSource
@@ -35,11 +40,14 @@ from storage.facts import task_facts, task_facts_query
 from storage.health import read_health
 from storage.migrate import upgrade
 from storage.models import Alert, Member, Project, ProjectRole, Task, Update
+from storage.scurve import read_s_curve
 
 # Tuesday 1 December 2026, 10:00 in Ho Chi Minh City.
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 CALENDAR = Calendar(timezone="Asia/Ho_Chi_Minh", workdays="mon-sat", hours="07:00-17:00")
 TARGET_MS = 100.0
+CHART_TARGET_MS = 1000.0
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PEOPLE = 40
 STATUSES = [TaskStatus.IN_PROGRESS] * 5 + [
     TaskStatus.ASSIGNED,
@@ -171,6 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     compute = statistics.median(
         timed(lambda: project_health(facts, CALENDAR, NOW)) for _ in range(10)
     )
+
+    def chart() -> bytes:
+        with session_scope(sessions, read_only=True) as session:
+            curve = read_s_curve(session, session.get_one(Project, project_id), CALENDAR, NOW)
+        return render_s_curve(curve, "Tower A (TWR)", "USD", ZONE)
+
+    chart_cold = timed(chart)
+    chart_warm = statistics.median(timed(chart) for _ in range(5))
+    png = chart()
     engine.dispose()
     print(f"  read, cold      {cold:7.1f} ms   (queries and computation, a fresh engine)")
     print(f"  read, warm      {warm:7.1f} ms   (median of 10)")
@@ -179,9 +196,16 @@ def main(argv: list[str] | None = None) -> int:
         f"  it found {health.open_tasks} open tasks, {len(health.late)} late, "
         f"{len(health.blocked)} blocked; EV {health.earned_value:,}, PV {health.planned_value:,}"
     )
+    print(f"  chart, cold     {chart_cold:7.1f} ms   (read and drawn, matplotlib's first figure)")
+    print(f"  chart, warm     {chart_warm:7.1f} ms   (median of 5; a {len(png):,}-byte PNG)")
     met = warm < TARGET_MS
     print(f"{'PASS' if met else 'FAIL'}  health under {TARGET_MS:g} ms (warm read {warm:.1f} ms)")
-    return 0 if met else 1
+    drawn = chart_warm < CHART_TARGET_MS
+    print(
+        f"{'PASS' if drawn else 'FAIL'}  chart under {CHART_TARGET_MS:g} ms "
+        f"(warm {chart_warm:.1f} ms)"
+    )
+    return 0 if met and drawn else 1
 
 
 if __name__ == "__main__":

@@ -183,6 +183,22 @@ class Calendar:
             day += _ONE_DAY
         raise ValueError("this calendar has no working time in the next ten years")
 
+    def is_working_day(self, day: date) -> bool:
+        """Return whether local `day` has a shift (a working weekday, not a holiday)."""
+        return bool(self._intervals(day))
+
+    def end_of_working_day(self, day: date) -> datetime | None:
+        """Return when local `day`'s last shift ends, or None if `day` is not worked."""
+        spans = self._intervals(day)
+        return _instant(spans[-1][1]) if spans else None
+
+    def next_working_day(self, day: date) -> date | None:
+        """Return the first working day after local `day` (within ten years), or None."""
+        for offset in range(1, _MAX_SCAN_DAYS):
+            if self._intervals(day + offset * _ONE_DAY):
+                return day + offset * _ONE_DAY
+        return None
+
     def start_of_day(self, day: date) -> datetime:
         """Return the instant local `day` begins (after the jump if midnight does not exist)."""
         return _instant(self._local_to_us(datetime.combine(day, time())))

@@ -28,7 +28,7 @@ from fractions import Fraction
 
 from rules.calendar import Calendar
 from rules.facts import TaskFacts
-from rules.plan import plan_of
+from rules.plan import planned_fractions
 from rules.vocabulary import TaskStatus
 
 REPORTING_WINDOW = timedelta(days=7)
@@ -113,8 +113,9 @@ def project_health(
         and t.id not in late_ids
         and t.planned_finish <= week_end
     ]
-    plans = {t.id: plan_of(t.planned_start, t.planned_finish, calendar, calendar) for t in counted}
-    planned = {t.id: p.fraction_at(calendar, now) for t in counted if (p := plans[t.id])}
+    planned = planned_fractions(
+        {t.id: (t.planned_start, t.planned_finish) for t in counted}, calendar, now
+    )
     weights = _weights(counted)
     percent = _weighted(weights, {t.id: Fraction(t.percent) / 100 for t in counted})
     plan_percent = _weighted(weights, planned)
@@ -142,6 +143,22 @@ def project_health(
         last_report_at=last_report_at,
         quietest=_quietest(counted, reports or {}),
     )
+
+
+def health_by_group(
+    tasks: Sequence[TaskFacts], group_of: Mapping[int, str], calendar: Calendar, now: datetime
+) -> dict[str, ProjectHealth]:
+    """Return the health of each group of `tasks` (a crew, by task id in `group_of`; tasks in
+    none are left out), in the groups' alphabetical order.
+
+    Each group's progress is weighted within the group; its PV, EV and AC add up to the
+    project's, since each task's budget counts once.
+    """
+    groups: dict[str, list[TaskFacts]] = {}
+    for task in tasks:
+        if task.id in group_of:
+            groups.setdefault(group_of[task.id], []).append(task)
+    return {name: project_health(groups[name], calendar, now) for name in sorted(groups)}
 
 
 def _is_late(task: TaskFacts, calendar: Calendar, now: datetime) -> bool:

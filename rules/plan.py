@@ -42,3 +42,39 @@ def plan_of(
     begin = calendar.start_of_day(start)
     end = calendar.start_of_day(finish + timedelta(days=1))
     return Plan(begin, end, clock.working_time_between(begin, end) // _MICROSECOND)
+
+
+def planned_fractions(
+    spans: dict[int, tuple[date | None, date | None]], calendar: Calendar, now: datetime
+) -> dict[int, Fraction]:
+    """Return, for each task id of `spans` (planned start, finish) that has a plan, how much of
+    it should be done at `now`, on `calendar`: `plan_of(...).fraction_at(calendar, now)` for
+    every one, with each day's working time measured once (a project has a thousand plans
+    over a hundred days, and working time adds up)."""
+    plans = {
+        i: (start, finish)
+        for i, (start, finish) in spans.items()
+        if start is not None and finish is not None and finish >= start
+    }
+    if not plans:
+        return {}
+    origin = calendar.start_of_day(min(start for start, _ in plans.values()))
+    worked: dict[date, int] = {}
+
+    def until(day: date) -> int:
+        if day not in worked:
+            span = calendar.working_time_between(origin, calendar.start_of_day(day))
+            worked[day] = span // _MICROSECOND
+        return worked[day]
+
+    elapsed = calendar.working_time_between(origin, max(now, origin)) // _MICROSECOND
+    fractions = {}
+    for i, (start, finish) in plans.items():
+        begin, end = until(start), until(finish + timedelta(days=1))
+        if end == begin:  # no working time in it: 0% until its end, then 100%
+            fractions[i] = Fraction(
+                1 if now >= calendar.start_of_day(finish + timedelta(days=1)) else 0
+            )
+        else:
+            fractions[i] = Fraction(min(max(elapsed - begin, 0), end - begin), end - begin)
+    return fractions

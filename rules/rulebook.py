@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,6 +45,10 @@ from rules.vocabulary import Severity
 
 DEFAULT_RULES = Path(__file__).with_name("default.yml")
 _PROJECT_KEY = re.compile(r"[A-Za-z]{2,6}")
+_HH_MM = re.compile(r"\d{1,2}:\d{2}")
+_CONVERSATION = re.compile(r"[CG][A-Z0-9]{2,}")
+OFF = "off"
+END_OF_DAY = "end_of_day"
 
 
 class RulebookError(ValueError):
@@ -86,8 +90,70 @@ class RuleTuning(Model):
     clock: Annotated[Clock, choice_of(Clock, "a clock")] | None = None
 
 
+def _digest_off(value: Any) -> Any:
+    """`digest: off` (YAML reads a bare off as false) switches the digest off."""
+    if value is False or (isinstance(value, str) and value.strip().lower() == OFF):
+        return {OFF: True}
+    return value
+
+
+def _digest_at(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == END_OF_DAY:
+        return None
+    if isinstance(value, str) and _HH_MM.fullmatch(value.strip()):
+        hours, minutes = map(int, value.strip().split(":"))
+        if hours < 24 and minutes < 60:
+            return time(hours, minutes)
+    raise ValueError(f'"{value}" is not a time: write end_of_day or "HH:MM" (like "16:30")')
+
+
+def _digest_to(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "channel":
+        return None
+    if isinstance(value, str) and _CONVERSATION.fullmatch(value.strip()):
+        return value.strip()
+    raise ValueError(f'"{value}" is not where to post: write channel, or a channel id (C…)')
+
+
+class DigestSpec(Model):
+    """When and where the end-of-day digest is posted; a project's gives only what differs."""
+
+    at: Annotated[time | None, BeforeValidator(_digest_at)] = None  # None: the day's end
+    to: Annotated[str | None, BeforeValidator(_digest_to)] = None  # None: the project's channel
+    off: bool = False  # `digest: off`
+
+
+@dataclass(frozen=True)
+class DigestPlan:
+    """The digest in force for a project: posted `at` (None: when the day's last shift ends)
+    on each working day, to `to` (None: the project's channel)."""
+
+    at: time | None = None
+    to: str | None = None
+
+    def instant_on(self, day: date, calendar: Calendar) -> datetime | None:
+        """Return when the digest of local `day` is due, or None on a day off."""
+        if not calendar.is_working_day(day):
+            return None
+        if self.at is None:
+            return calendar.end_of_working_day(day)
+        local = datetime.combine(day, self.at, tzinfo=calendar.zone)
+        return local.astimezone(UTC)
+
+    def over(self, spec: DigestSpec) -> DigestPlan:
+        """Return this plan with what `spec` sets replaced."""
+        given = spec.model_fields_set
+        return DigestPlan(
+            at=spec.at if "at" in given else self.at, to=spec.to if "to" in given else self.to
+        )
+
+
+DigestSetting = Annotated[DigestSpec, BeforeValidator(_digest_off)]
+
+
 class ProjectSection(Model):
     calendar: CalendarSpec | None = None
+    digest: DigestSetting | None = None
     disabled: tuple[str, ...] = ()
     rules: dict[str, RuleTuning] = Field(default_factory=dict)
 
@@ -96,6 +162,7 @@ class RulebookFile(Model):
     """The whole file, as written."""
 
     calendar: CalendarSpec
+    digest: DigestSetting = Field(default_factory=DigestSpec)
     rules: tuple[Rule, ...]
     projects: dict[str, ProjectSection] = Field(default_factory=dict)
 
@@ -104,6 +171,7 @@ class RulebookFile(Model):
 class ProjectRules:
     calendar: Calendar
     rules: tuple[Rule, ...]
+    digest: DigestPlan | None
 
 
 @dataclass(frozen=True)
@@ -117,6 +185,12 @@ class Rulebook:
     calendar: Calendar
     rules: tuple[Rule, ...]
     projects: Mapping[str, ProjectRules]
+    digest: DigestPlan | None = DigestPlan()
+
+    def digest_for(self, key: str) -> DigestPlan | None:
+        """Return the digest in force for project `key`, or None when it is off."""
+        settings = self.projects.get(key.upper())
+        return self.digest if settings is None else settings.digest
 
     def for_project(self, key: str) -> tuple[Calendar, tuple[Rule, ...]]:
         """Return the calendar and the enabled, tuned rules for project `key` (e.g. "TWR")."""
@@ -163,10 +237,17 @@ def parse_rulebook(text: str, source: str = "rules.yml") -> Rulebook:
     if problems:
         raise RulebookError(problems)
     calendar = parsed.calendar.over(Calendar())
-    projects, problems = _projects(parsed, calendar, raw, source)
+    digest = _digest_plan(parsed.digest, DigestPlan())
+    projects, problems = _projects(parsed, calendar, digest, raw, source)
     if problems:
         raise RulebookError(problems)
-    return Rulebook(source, calendar, parsed.rules, projects)
+    return Rulebook(source, calendar, parsed.rules, projects, digest)
+
+
+def _digest_plan(setting: DigestSpec, base: DigestPlan | None) -> DigestPlan | None:
+    if setting.off:
+        return None
+    return (base or DigestPlan()).over(setting)
 
 
 def calendar_over(base: Calendar, written: Mapping[str, Any], source: str = "calendar") -> Calendar:
@@ -178,7 +259,7 @@ def calendar_over(base: Calendar, written: Mapping[str, Any], source: str = "cal
 
 
 def _projects(
-    parsed: RulebookFile, calendar: Calendar, raw: Any, source: str
+    parsed: RulebookFile, calendar: Calendar, digest: DigestPlan | None, raw: Any, source: str
 ) -> tuple[dict[str, ProjectRules], list[str]]:
     """Return each project's calendar and rules (disabled ones removed, tunings applied), and
     the problems found validating the tuned rules."""
@@ -194,7 +275,8 @@ def _projects(
                 where = ("projects", key, "rules", rule.id)
                 problems += _describe(error, raw, source, prefix=where)
         own_calendar = section.calendar.over(calendar) if section.calendar else calendar
-        projects[key.upper()] = ProjectRules(own_calendar, tuple(rules))
+        own_digest = digest if section.digest is None else _digest_plan(section.digest, digest)
+        projects[key.upper()] = ProjectRules(own_calendar, tuple(rules), own_digest)
     return projects, problems
 
 
@@ -283,7 +365,15 @@ def _labels(location: tuple[Any, ...], raw: Any) -> list[str]:
 _KNOWN_KEYS = sorted(
     {
         name
-        for model in (RulebookFile, CalendarSpec, ProjectSection, Rule, Conditions, Step)
+        for model in (
+            RulebookFile,
+            CalendarSpec,
+            DigestSpec,
+            ProjectSection,
+            Rule,
+            Conditions,
+            Step,
+        )
         for name in model.model_fields
     }
 )

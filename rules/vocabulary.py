@@ -78,6 +78,9 @@ class OutboxKind(StrEnum):
     CAPTURE_IGNORED = "capture_ignored"
     CAPTURE_EDIT = "capture_edit"
     HELP = "help"
+    # The end-of-day digest, and its S-curve uploaded in the digest's thread.
+    DIGEST = "digest"
+    DIGEST_CHART = "digest_chart"
     # The summary of failed deliveries itself.
     DELIVERY_FAILURES = "delivery_failures"
 
@@ -102,6 +105,8 @@ _OUTBOX_LABELS = {
     OutboxKind.CAPTURE_IGNORED: "private note",
     OutboxKind.CAPTURE_EDIT: "private note",
     OutboxKind.HELP: "help reply",
+    OutboxKind.DIGEST: "end-of-day digest",
+    OutboxKind.DIGEST_CHART: "digest chart",
     OutboxKind.DELIVERY_FAILURES: "failure summary",
 }
 

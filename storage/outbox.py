@@ -39,11 +39,21 @@ POST_MESSAGE = "chat.postMessage"
 UPDATE = "chat.update"
 POST_EPHEMERAL = "chat.postEphemeral"
 ADD_REACTION = "reactions.add"
-METHODS = frozenset({POST_MESSAGE, UPDATE, POST_EPHEMERAL, ADD_REACTION})
+# A file shared in a conversation (or a thread of it): slack_sdk's files_upload_v2, which calls
+# files.getUploadURLExternal, POSTs the bytes and calls files.completeUploadExternal. Its
+# `content` is filled in just before sending (a before-send step), so the row keeps no bytes;
+# once sent, the row's slack_ts holds the file's id (F…), not a message ts.
+UPLOAD_FILE = "files.upload"
+METHODS = frozenset({POST_MESSAGE, UPDATE, POST_EPHEMERAL, ADD_REACTION, UPLOAD_FILE})
 # The outbox kind whose message, once delivered, becomes its task's thread: the task's card.
 
 # Arguments each method needs in `args` (besides the channel, which is the row's target).
-_REQUIRED_ARGS = {UPDATE: ("ts",), POST_EPHEMERAL: ("user",), ADD_REACTION: ("name", "timestamp")}
+_REQUIRED_ARGS = {
+    UPDATE: ("ts",),
+    POST_EPHEMERAL: ("user",),
+    ADD_REACTION: ("name", "timestamp"),
+    UPLOAD_FILE: ("filename",),
+}
 _CONVERSATION = re.compile(r"^[CGD][A-Z0-9_]+$")
 _PERSON = re.compile(r"^[UW][A-Z0-9_]+$")
 

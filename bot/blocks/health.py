@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
     HeaderBlock,
+    ImageBlock,
     MarkdownTextObject,
     SectionBlock,
 )
@@ -25,6 +26,7 @@ from bot.blocks.text import HEADER_LIMIT, SECTION_LIMIT, clip, day, day_and_time
 from rules.facts import TaskFacts
 from rules.health import ProjectHealth
 from rules.slack_text import mrkdwn
+from storage.digest import PostedChart
 
 MAX_LISTED = 8  # tasks named per list; the rest are counted (`/tasks late` lists them all)
 
@@ -58,6 +60,21 @@ def health_blocks(view: HealthView, health: ProjectHealth) -> list[Block]:
     return blocks
 
 
+def s_curve_blocks(view: HealthView, chart: PostedChart | None) -> list[Block]:
+    """Return the project's S-curve as Slack has it (the file of its latest end-of-day digest),
+    or a line saying when the first one comes."""
+    if chart is None:
+        note = "The S-curve comes with the end-of-day digest, in the project's channel."
+        return [ContextBlock(elements=[MarkdownTextObject(text=note)])]
+    return [
+        ImageBlock(
+            slack_file={"id": chart.file_id},
+            alt_text="S-curve: planned value, earned value and actual cost over time",
+            title=clip(f"{view.key} S-curve to {day(chart.day)}", HEADER_LIMIT),
+        )
+    ]
+
+
 def _lines(view: HealthView, health: ProjectHealth) -> list[str]:
     when = day_and_time(health.now.astimezone(view.zone))
     return [f"{mrkdwn(view.name)} ({view.key}), as of {when}", *_parts(view, health)]
@@ -65,28 +82,28 @@ def _lines(view: HealthView, health: ProjectHealth) -> list[str]:
 
 def _parts(view: HealthView, health: ProjectHealth) -> list[str]:
     return [
-        _progress(health),
-        _value(view, health),
+        progress_part(health),
+        value_part(view, health),
         _tasks(view, health),
         _alerts(health),
         _reporting(view, health),
     ]
 
 
-def _progress(health: ProjectHealth) -> str:
-    done = _percent(health.percent_complete)
-    planned = _percent(health.planned_percent)
+def progress_part(health: ProjectHealth) -> str:
+    done = percent_text(health.percent_complete)
+    planned = percent_text(health.planned_percent)
     return f"*Progress*\n{done} done · the plan says {planned} by now"
 
 
-def _value(view: HealthView, health: ProjectHealth) -> str:
+def value_part(view: HealthView, health: ProjectHealth) -> str:
     def amount(value: Decimal) -> str:
         return money(value, view.currency)
 
     return (
         f"*Earned value*\n{amount(health.earned_value)} earned · "
         f"{amount(health.planned_value)} planned · {amount(health.actual_cost)} spent\n"
-        f"CPI {_index(health.cpi)} · SPI {_index(health.spi)}"
+        f"CPI {index_text(health.cpi)} · SPI {index_text(health.spi)}"
     )
 
 
@@ -95,16 +112,21 @@ def _tasks(view: HealthView, health: ProjectHealth) -> str:
         f"{n} {STATUS_LABELS[status].lower()}"
         for status, n in sorted(health.tasks_by_status.items(), key=lambda item: -item[1])
     )
-    late = [(t, f"was due {_finish(t)}") for t in health.late]
-    blocked = [(b.task, _blocked_for(health.now, b.since)) for b in health.blocked]
     due = [(t, f"due {_finish(t)}") for t in health.due_this_week]
     lines = [f"*Tasks*\n{health.open_tasks} open ({counts or 'none yet'})"]
-    for label, listed in (("Late", late), ("Blocked", blocked), ("Due this week", due)):
-        lines += _listed(view, label, listed)
+    lines += late_and_blocked(view, health)
+    lines += listed_part(view, "Due this week", due)
     return "\n".join(lines)
 
 
-def _listed(view: HealthView, label: str, listed: list[tuple[TaskFacts, str]]) -> list[str]:
+def late_and_blocked(view: HealthView, health: ProjectHealth) -> list[str]:
+    """Return the lines listing the late tasks, then the blocked ones and for how long."""
+    late = [(t, f"was due {_finish(t)}") for t in health.late]
+    blocked = [(b.task, _blocked_for(health.now, b.since)) for b in health.blocked]
+    return listed_part(view, "Late", late) + listed_part(view, "Blocked", blocked)
+
+
+def listed_part(view: HealthView, label: str, listed: list[tuple[TaskFacts, str]]) -> list[str]:
     """Return a list's lines: its label and count, a line a task (what is said of it), and
     how many more when it is long."""
     if not listed:
@@ -149,9 +171,9 @@ def _finish(task: TaskFacts) -> str:
     return day(task.planned_finish) if task.planned_finish else "—"
 
 
-def _percent(value: Decimal | None) -> str:
+def percent_text(value: Decimal | None) -> str:
     return "–" if value is None else f"{number(value, 1)}%"
 
 
-def _index(value: Decimal | None) -> str:
+def index_text(value: Decimal | None) -> str:
     return "–" if value is None else number(value, 2)

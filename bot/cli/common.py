@@ -69,3 +69,14 @@ def existing_database(url: str) -> Engine | None:
 def shown_time(instant: datetime) -> str:
     """Return an instant as admins read it in listings: `2026-12-01 08:00:00Z`."""
     return f"{instant:%Y-%m-%d %H:%M:%S}Z"
+
+
+def deliver_once(settings, engine, sessions, clock) -> str:
+    """Run one outbox delivery pass (`pipeline.deliver_pending`); return what it did."""
+    if settings.slack_bot_token is None:
+        return "delivery skipped (SLACK_BOT_TOKEN is not set)"
+    from bot.process.delivery import deliver_pending
+    from bot.runtime import Runtime
+
+    runtime = Runtime(settings=settings, engine=engine, sessions=sessions, clock=clock)
+    return f"{deliver_pending(runtime, clock.now())} messages delivered"

@@ -12,6 +12,7 @@ import typer
 
 from bot import logs
 from bot.cli import common
+from bot.cli.digest import digest
 from bot.cli.imports import import_cli
 from bot.cli.inbox import inbox_cli
 from bot.cli.outbox import outbox_cli
@@ -35,6 +36,7 @@ cli.add_typer(import_cli, name="import")
 cli.add_typer(outbox_cli, name="outbox")
 cli.add_typer(inbox_cli, name="inbox")
 cli.command("report")(report)
+cli.command("digest")(digest)
 
 
 @cli.command()
@@ -139,6 +141,7 @@ def tick() -> None:
     """Run one rule evaluation pass and one outbox delivery pass, then exit."""
     from bot.clock import SystemClock
     from bot.notify import tick as ticks
+    from bot.services.digest import queue_due_digests
     from rules.rulebook import RulebookError
     from storage import migrate
     from storage.db import make_engine, make_session_factory
@@ -152,11 +155,14 @@ def tick() -> None:
     try:
         migrate.upgrade(engine)
         sessions, clock = make_session_factory(engine), SystemClock()
-        result = ticks.run_tick(sessions, rulebook, clock.now())
-        delivery = _deliver_once(settings, engine, sessions, clock)
+        now = clock.now()
+        result = ticks.run_tick(sessions, rulebook, now)
+        digests = queue_due_digests(sessions, rulebook, now)
+        delivery = common.deliver_once(settings, engine, sessions, clock)
     finally:
         engine.dispose()
-    typer.echo(f"{result.summary()}; {delivery}")
+    said = f"; {digests} end-of-day digest{'s' if digests > 1 else ''} queued" if digests else ""
+    typer.echo(f"{result.summary()}{said}; {delivery}")
     if result.failed:
         raise typer.Exit(1)
 
@@ -210,17 +216,6 @@ def db_upgrade() -> None:
     settings = common.settings()
     migrate.upgrade(settings.database_url)
     typer.echo(f"Database {settings.database_display} is up to date.")
-
-
-def _deliver_once(settings, engine, sessions, clock) -> str:
-    """Run one outbox delivery pass (`pipeline.deliver_pending`); return what it did."""
-    if settings.slack_bot_token is None:
-        return "delivery skipped (SLACK_BOT_TOKEN is not set)"
-    from bot.process.delivery import deliver_pending
-    from bot.runtime import Runtime
-
-    runtime = Runtime(settings=settings, engine=engine, sessions=sessions, clock=clock)
-    return f"{deliver_pending(runtime, clock.now())} messages delivered"
 
 
 def _stop_on_signals() -> threading.Event:

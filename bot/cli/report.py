@@ -1,6 +1,8 @@
-"""`siteloop report --project KEY [--since DATE]`: how fast a project's loop closes."""
+"""`siteloop report --project KEY [--since DATE] [--html FILE]`: how fast a project's loop
+closes; with `--html`, the whole site report as one page to print or send."""
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +15,14 @@ def report(
     since: Annotated[
         str | None,
         typer.Option("--since", help="Only alerts opened on or after this day (YYYY-MM-DD)."),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the site report (health, S-curve, EV by crew, late and blocked, loop "
+            "metrics) to this self-contained HTML file, printable on A4.",
+        ),
     ] = None,
 ) -> None:
     """Print the loop's medians and p90s: signal → delivered → answered → resolved, by rule."""
@@ -39,10 +49,19 @@ def report(
             if found is None:
                 known = ", ".join(project_keys(session)) or "none yet"
                 common.fail(f"there is no project {project.upper()} (projects: {known})", 2)
+            if html is not None:
+                page = _site_report_page(session, settings, found, start)
             loop = project_report(session, found, start)
             key, name = found.key, found.name
     finally:
         engine.dispose()
+    if html is not None:
+        try:
+            html.write_text(page, encoding="utf-8")
+        except OSError as error:
+            common.fail(f"--html {html}: cannot be written ({error.strerror or error})", 2)
+        typer.echo(f"Site report of {key} written to {html} ({len(page.encode()) // 1024} KB).")
+        return
     console = Console()
     console.print(f"Loop metrics for {key}: {scope(name, start, loop.alerts)}", markup=False)
     if not loop.alerts:
@@ -60,3 +79,20 @@ def report(
     console.print(stages)
     console.print(rules)
     console.print(f"How they ended: {ended_text(loop)}", markup=False)
+
+
+def _site_report_page(session, settings, project, since: date | None) -> str:
+    from bot.clock import SystemClock
+    from bot.notify.tick import load_rules
+    from bot.pages.site_report import render_site_report
+    from bot.services.site_report import site_report
+    from rules.rulebook import RulebookError
+    from storage.tick import project_calendar
+
+    try:
+        rulebook = load_rules(settings.rules_path)
+    except RulebookError as error:
+        common.fail("the rules file is invalid:\n" + "\n".join(error.problems), 2)
+    calendar = project_calendar(rulebook, project.key, project.calendar)
+    report = site_report(session, project, calendar, SystemClock().now(), since=since)
+    return render_site_report(report)

@@ -15,8 +15,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.delivery.render import Job, find_outbox_message
-from storage.outbox import is_person
+from bot.delivery.render import Job, find_outbox_message, find_uploaded_file
+from storage.outbox import UPLOAD_FILE, is_person
 
 # Our clock and Slack's may disagree a little; look this far before the message was queued.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -33,6 +33,11 @@ def find_posted(client: WebClient, job: Job) -> tuple[str, str] | None:
     if is_person(channel):  # a DM: its history lives under the D… conversation id
         channel = client.conversations_open(users=channel)["channel"]["id"]
     for messages in _pages(client, job, channel):
+        if job.method == UPLOAD_FILE:
+            shared = find_uploaded_file(messages, str(job.payload["args"]["filename"]))
+            if shared is not None:
+                return channel, str(shared["id"])
+            continue
         found = find_outbox_message(messages, job.id)
         if found is not None:
             return channel, str(found["ts"])

@@ -57,10 +57,10 @@ class Job:
     def needs_reconciling(self) -> bool:
         """Return whether to look for this message in Slack before sending it.
 
-        Only posts: chat.update and reactions.add are safe to repeat, and ephemeral messages
-        leave no history to search.
+        Only posts and uploads: chat.update and reactions.add are safe to repeat, and
+        ephemeral messages leave no history to search.
         """
-        return self.may_have_been_sent and self.method == outbox.POST_MESSAGE
+        return self.may_have_been_sent and self.method in (outbox.POST_MESSAGE, outbox.UPLOAD_FILE)
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,10 @@ def prepare(job: Job) -> SlackCall:
         raise outbox.InvalidPayload(problem)
     method = job.method
     kwargs: dict[str, Any] = {**job.payload["args"], "channel": job.target}
-    if job.thread_ts and method in (outbox.POST_MESSAGE, outbox.POST_EPHEMERAL):
+    if job.thread_ts and method in (outbox.POST_MESSAGE, outbox.POST_EPHEMERAL, outbox.UPLOAD_FILE):
         kwargs["thread_ts"] = job.thread_ts
+    if method == outbox.UPLOAD_FILE:
+        kwargs["request_file_info"] = False  # files.info would cost a call and tell us nothing
     if method == outbox.POST_MESSAGE:
         kwargs["metadata"] = outbox_metadata(job.id, kwargs.get("metadata"))
     return SlackCall(method, kwargs)
@@ -99,14 +101,29 @@ def prepare(job: Job) -> SlackCall:
 def landed_at(call: SlackCall, answer: Mapping[str, Any]) -> tuple[str, str]:
     """Return the (channel, ts) a delivered call left its message at, from Slack's answer.
 
-    A DM posted to a user id answers with the D… conversation; a reaction is on `timestamp`.
+    A DM posted to a user id answers with the D… conversation; a reaction is on `timestamp`;
+    an upload is recorded by its file's id.
     """
     channel = str(answer.get("channel") or call.kwargs["channel"])
+    if call.method == outbox.UPLOAD_FILE:
+        return channel, str(answer["files"][0]["id"])
     if call.method == outbox.ADD_REACTION:
         return channel, str(call.kwargs["timestamp"])
     if call.method == outbox.POST_EPHEMERAL:
         return channel, str(answer.get("message_ts") or "")
     return channel, str(answer["ts"])
+
+
+def find_uploaded_file(
+    messages: Iterable[Mapping[str, Any]], filename: str
+) -> Mapping[str, Any] | None:
+    """Return the file named `filename` shared in one of `messages`, or None (an upload's
+    message carries no metadata; its file's name is how it is told apart)."""
+    for message in messages:
+        for shared in message.get("files") or []:
+            if shared.get("name") == filename:
+                return shared
+    return None
 
 
 def find_outbox_message(

@@ -191,6 +191,11 @@ def _play(stage: Stage, rng: random.Random) -> None:
     stage.command("U0ANN", "/tasks", "")
     stage.command("U0ANN", "/siteloop", "report")
 
+    say("17:00, the day's last shift ends: the digest of Wednesday, its S-curve in the thread.")
+    stage.at(2, "17:00")
+    stage.tick()
+    stage.open_home("U0ANN")
+
 
 def _import_schedule(stage: Stage) -> None:
     stage.transcript.narrate("She imports the schedule from the planner's spreadsheet.")

@@ -86,6 +86,13 @@ class Stage:
         self.slack.driver.click(user, message.channel, message.ts, action_id, value=value)
         self.settle()
 
+    def open_home(self, user: str) -> None:
+        """Open siteloop's Home tab."""
+        self._step()
+        self.transcript.person(user, "siteloop's Home tab", "(opens it)", self.clock.now())
+        self.slack.driver.home_opened(user)
+        self.settle()
+
     # Time
 
     def at(self, day: int, hhmm: str) -> None:

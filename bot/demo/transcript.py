@@ -102,6 +102,11 @@ class Transcript:
         if self._first_time("message", channel, message.ts):
             who = "siteloop" if message.bot_id else self._name(message.user or "")
             text = _compact(message.rendered) if message.bot_id else message.rendered
+            if message.files:  # a shared file shows by its name and size, as a client shows it
+                text = "\n".join(
+                    [line for line in text.splitlines() if not line.startswith("[file: ")]
+                    + [_file_line(f) for f in message.files]
+                )
             self._line(at, where, who, text, "green" if message.bot_id else "cyan")
 
     def _readable(self, text: str) -> str:
@@ -141,10 +146,16 @@ class Transcript:
         self.console.print(grid)
 
 
+def _file_line(shared: dict) -> str:
+    size = shared.get("size") or 0
+    return f"📎 {shared.get('name')} · {shared.get('title')} · {size / 1024:.0f} KB"
+
+
 def _compact(rendered: str) -> str:
-    """Return a long bot message as its first lines and its buttons, like a collapsed card."""
+    """Return a long card (a message with buttons) as its first lines and its buttons, like a
+    collapsed card."""
     lines = [line for line in rendered.splitlines() if line.strip()]
-    if len(lines) <= _SHOWN_LINES + 1:
+    buttons = lines[-1] if lines and lines[-1].startswith("[") else ""
+    if len(lines) <= _SHOWN_LINES + 1 or not buttons:  # a digest is read in full
         return "\n".join(lines)
-    buttons = lines[-1] if lines[-1].startswith("[") else ""
-    return "\n".join([*lines[:_SHOWN_LINES], "…", *([buttons] if buttons else [])])
+    return "\n".join([*lines[:_SHOWN_LINES], "…", buttons])

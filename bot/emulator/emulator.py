@@ -52,6 +52,7 @@ DEFAULT_SCOPES = (
     "reactions:write",
     "users:read",
     "users:read.email",
+    "files:write",
 )
 T = TypeVar("T")
 
@@ -334,6 +335,15 @@ class SlackEmulator:
         return self._snapshot(
             lambda: [f.as_slack(domain) for f in self.workspace.files.values() if f.completed]
         )
+
+    def file_content(self, file_id: str) -> bytes:
+        """Return the bytes uploaded for a file (what a person downloading it would get)."""
+        content = self._snapshot(
+            lambda: getattr(self.workspace.files.get(file_id), "content", None)
+        )
+        if content is None:
+            raise LookupError(f"no uploaded file {file_id}")
+        return content
 
     # Waiting on conditions, never on time
 

@@ -11,7 +11,9 @@ outbox kind (see `bot.delivery.dispatcher` for the steps' order):
   thread go into it (`assignment.card_delivered`); if it is given up on, they go to the
   channel instead (`assignment.card_failed`);
 - an edit of a card: once sent, the card is edited again if the task moved on meanwhile
-  (`assignment.card_edited`).
+  (`assignment.card_edited`);
+- an end-of-day digest: once sent, its S-curve is queued in its thread
+  (`digest.digest_delivered`), and drawn just before it is uploaded (`digest.chart_step`).
 
 `siteloop serve`'s worker, `siteloop tick`, the demo and the tests all build their dispatcher
 here, so a message goes through the same steps whichever process sends it.
@@ -20,13 +22,14 @@ here, so a message goes through the same steps whichever process sends it.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.delivery.dispatcher import Dispatcher, make_client
 from bot.runtime import Runtime
-from bot.services import alert_actions, alert_delivery, assignment
+from bot.services import alert_actions, alert_delivery, assignment, digest
 from rules.vocabulary import OutboxKind
 from storage.alerts import NOTIFICATION_KINDS
 
@@ -46,19 +49,24 @@ def build_dispatcher(
     return Dispatcher(
         sessions=runtime.sessions,
         client=client or make_client(runtime.settings),
-        **delivery_steps(),
+        **delivery_steps(runtime.settings.rules_path),
         **options,
     )
 
 
-def delivery_steps() -> dict[str, Any]:
-    """Return the dispatcher's steps by outbox kind, as its keyword arguments."""
+def delivery_steps(rules_path: Path | None = None) -> dict[str, Any]:
+    """Return the dispatcher's steps by outbox kind, as its keyword arguments (`rules_path`:
+    the rules file in force, for the calendars a chart is drawn on)."""
     return {
-        "before_send": dict.fromkeys(NOTIFICATION_KINDS, alert_delivery.add_history),
+        "before_send": {
+            **dict.fromkeys(NOTIFICATION_KINDS, alert_delivery.add_history),
+            OutboxKind.DIGEST_CHART: digest.chart_step(rules_path),
+        },
         "after_sent": {
             **dict.fromkeys(NOTIFICATION_KINDS, alert_actions.escalation_delivered),
             OutboxKind.TASK_CARD: assignment.card_delivered,
             OutboxKind.TASK_CARD_UPDATE: assignment.card_edited,
+            OutboxKind.DIGEST: digest.digest_delivered,
         },
         "after_failed": {OutboxKind.TASK_CARD: assignment.card_failed},
     }

@@ -33,6 +33,7 @@ from bot.process.server import HttpServer, make_wsgi_app
 from bot.process.worker import WorkerProcess, lowest_priority
 from bot.runtime import Runtime
 from bot.services import card_hook
+from bot.services.digest import queue_due_digests
 from bot.slack.app import build_app
 from bot.slack.inbox import Inbox
 from storage import inbox as inbox_rows
@@ -164,7 +165,12 @@ class Service:
 
     def tick(self) -> TickResult:
         """Evaluate the rules now (the scheduler's job; tests call it after moving the clock)."""
-        result = run_tick(self.runtime.sessions, self.rulebook, self.clock.now())
+        now = self.clock.now()
+        result = run_tick(self.runtime.sessions, self.rulebook, now)
+        digests = queue_due_digests(self.runtime.sessions, self.rulebook, now)
+        if digests:
+            log.info("queued %d end-of-day digests", digests)
+            self.runtime.doorbell.ring()
         if result.ran and (
             result.messages_queued or result.failed or result.opened or result.resolved
         ):

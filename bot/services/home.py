@@ -18,19 +18,20 @@ from slack_sdk.models.blocks import (
 )
 from sqlalchemy.orm import Session
 
-from bot.blocks.health import HealthView, health_blocks
+from bot.blocks.health import HealthView, health_blocks, s_curve_blocks
 from bot.blocks.help import help_blocks
 from bot.blocks.text import SECTION_LIMIT, clip
 from bot.notify.tick import project_calendar_in_force
 from bot.services.task_list import task_line
 from rules.vocabulary import Role, TaskStatus
 from storage import projects
+from storage.digest import latest_chart
 from storage.health import read_health
 from storage.members import find_member
 from storage.models import Task
 
 MAX_TASKS = 20  # of the person's own; the rest are counted (`/tasks mine` lists them)
-MAX_PROJECTS = 6  # a project's health takes about ten blocks; a Home view holds 100
+MAX_PROJECTS = 6  # a project's health and chart take about a dozen blocks; a Home view holds 100
 START = (
     "You are not on a project yet. In your project's channel, type "
     "`/siteloop setup TWR Tower A` to start one (you manage it), or ask its manager to add you."
@@ -52,7 +53,9 @@ def home_blocks(session: Session, user: str, now: datetime, rules_path: Path | N
         calendar = project_calendar_in_force(rules_path, project)
         read = read_health(session, project, calendar, now)
         view = HealthView(project.key, project.name, project.currency, zone, read.titles)
+        chart = latest_chart(session, project.id)
         blocks += [DividerBlock(), *health_blocks(view, read.health)]
+        blocks += s_curve_blocks(view, chart)
     blocks.append(
         ContextBlock(elements=[MarkdownTextObject(text="Type `/siteloop help` for every command.")])
     )

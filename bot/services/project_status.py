@@ -1,14 +1,16 @@
-"""`/siteloop status [KEY]`: a project's health, privately (`rules.health`)."""
+"""`/siteloop status [KEY]`: a project's health, privately (`rules.health`), with its latest
+S-curve (the chart of its last end-of-day digest, which the channel's members can open)."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.blocks.health import HealthView, health_blocks, health_text
+from bot.blocks.health import HealthView, health_blocks, health_text, s_curve_blocks
 from bot.notify.tick import project_calendar_in_force
 from bot.services.replies import Answer, UserError
 from bot.services.request import Request
 from storage import projects
+from storage.digest import latest_chart
 from storage.health import read_health
 from storage.models import Project
 
@@ -27,7 +29,10 @@ def status(request: Request) -> Answer:
         zone=ZoneInfo(request.actor.timezone or project.timezone),
         titles=read.titles,
     )
-    return Answer(text=health_text(view, read.health), blocks=health_blocks(view, read.health))
+    chart = latest_chart(request.session, project.id)
+    blocks = health_blocks(view, read.health)
+    blocks += s_curve_blocks(view, chart)
+    return Answer(text=health_text(view, read.health), blocks=blocks)
 
 
 def _project(request: Request) -> Project:

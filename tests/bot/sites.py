@@ -1,9 +1,11 @@
 """Arranging a site for end-to-end tests: a project set up from Slack, tasks on its plan."""
 
+import sqlalchemy as sa
+
 from storage import projects
 from storage.db import session_scope
 from storage.members import find_member
-from storage.models import Task
+from storage.models import Crew, Task
 from storage.tasks import create_task, find_task
 
 
@@ -15,11 +17,23 @@ def setup_project(
     assert delivery.status == 200 and "is set up" in slack.ephemerals(user=by)[-1].rendered
 
 
-def plan_task(siteloop, title: str, key: str = "TWR", assignee: str | None = None, **fields) -> str:
-    """Put a task on the project's plan (as a schedule import would); return its key."""
+def plan_task(
+    siteloop,
+    title: str,
+    key: str = "TWR",
+    assignee: str | None = None,
+    crew: str | None = None,
+    **fields,
+) -> str:
+    """Put a task on the project's plan (as a schedule import would), for `crew` (by name) if
+    given; return its key."""
     with session_scope(siteloop.runtime.sessions) as session:
         project = projects.find_project(session, key)
         member = find_member(session, assignee) if assignee else None
+        if crew is not None:
+            fields["crew_id"] = session.scalars(
+                sa.select(Crew.id).where(Crew.project_id == project.id, Crew.name == crew)
+            ).one()
         task = create_task(
             session,
             project.id,

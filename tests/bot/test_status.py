@@ -1,6 +1,6 @@
 """`/siteloop status`: a project's health, privately, from its channel or by its key."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from tests.bot.sites import answer, plan_task
@@ -44,3 +44,18 @@ def test_it_shows_a_project_by_its_key_to_its_people_only(site, slack):
     slack.driver.command("/siteloop", "status TWR", user="U0EVE", channel=slack.dm_channel("U0EVE"))
     refused = answer(slack, "U0EVE")
     assert refused.startswith("You have no project `TWR`.") and "Tower A" not in refused
+
+
+def test_it_shows_the_s_curve_of_the_latest_digest_once_there_is_one(site, slack):
+    slack.driver.command("/siteloop", "status", user="U0ANN", channel=CHANNEL)
+    assert answer(slack, "U0ANN").endswith(
+        "The S-curve comes with the end-of-day digest, in the project's channel."
+    )
+
+    site.at(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))  # 17:00 on site: the digest and its chart
+    slack.driver.command("/siteloop", "status", user="U0ANN", channel=CHANNEL)
+
+    [chart] = slack.files()
+    [image] = [b for b in slack.ephemerals(user="U0ANN")[-1].blocks if b["type"] == "image"]
+    assert image["slack_file"] == {"id": chart["id"]}
+    assert "[image: TWR S-curve to Tue 01 Dec]" in answer(slack, "U0ANN")

@@ -92,7 +92,8 @@ def test_tick_runs_one_pass_and_says_what_it_did(stalled_site, tmp_path):
     site, url = stalled_site
     rules = tmp_path / "rules.yml"
     rules.write_text(
-        "calendar: {timezone: UTC}\nrules:\n  - id: stalled\n    when: {no_update_for: 8h}\n"
+        "calendar: {timezone: UTC}\ndigest: off\n"
+        "rules:\n  - id: stalled\n    when: {no_update_for: 8h}\n"
     )
     env = environment(tmp_path, DATABASE_URL=url, SITELOOP_RULES=str(rules))
 

@@ -7,7 +7,8 @@ def render(text: str, blocks: list[dict[str, Any]] | None) -> str:
     """Return what a person reads for a message: its blocks' text, or `text` without blocks.
 
     Section text and fields, headers, context, input labels and rich text become lines; buttons
-    show as `[Label]`. Slack shows `text` only as the notification fallback when blocks exist.
+    show as `[Label]`, images as `[image: title]`. Slack shows `text` only as the notification
+    fallback when blocks exist.
     """
     if not blocks:
         return text
@@ -41,6 +42,8 @@ def _render_block(block: dict[str, Any]) -> list[str]:
         return [" ".join(buttons)]
     if kind == "input":
         return [_text_of(block.get("label"))]
+    if kind == "image":
+        return [f"[image: {_text_of(block.get('title')) or block.get('alt_text', '')}]"]
     if kind == "markdown":
         return [str(block.get("text", ""))]
     if kind == "rich_text":

@@ -1,0 +1,1 @@
+"""Charts siteloop draws (PNG bytes from pure data), with matplotlib headless."""
