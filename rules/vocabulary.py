@@ -81,6 +81,8 @@ class OutboxKind(StrEnum):
     # The end-of-day digest, and its S-curve uploaded in the digest's thread.
     DIGEST = "digest"
     DIGEST_CHART = "digest_chart"
+    # A person's Home tab, published again when what it shows has changed.
+    HOME_VIEW = "home_view"
     # The summary of failed deliveries itself.
     DELIVERY_FAILURES = "delivery_failures"
 
@@ -107,6 +109,7 @@ _OUTBOX_LABELS = {
     OutboxKind.HELP: "help reply",
     OutboxKind.DIGEST: "end-of-day digest",
     OutboxKind.DIGEST_CHART: "digest chart",
+    OutboxKind.HOME_VIEW: "Home tab",
     OutboxKind.DELIVERY_FAILURES: "failure summary",
 }
 

@@ -123,3 +123,39 @@ def close(session: Session, alert: Alert, now: datetime) -> None:
     alert.resolved_at = now
     alert.next_step_at = None
     session.flush()
+
+
+def waiting_on(session: Session, slack_user_id: str) -> list[tuple[Alert, OutboxMessage]]:
+    """Return the open, unacknowledged alerts whose notifications reached this person
+    directly (a DM), each with the latest such message, the oldest alert first."""
+    rows = session.execute(
+        sa.select(Alert, OutboxMessage)
+        .join(OutboxMessage, OutboxMessage.alert_id == Alert.id)
+        .where(
+            Alert.resolved_at.is_(None),
+            Alert.acknowledged_at.is_(None),
+            OutboxMessage.target == slack_user_id,
+            OutboxMessage.state == OutboxState.SENT,
+            OutboxMessage.kind.in_(NOTIFICATION_KINDS),
+        )
+        .order_by(Alert.opened_at, Alert.id, OutboxMessage.sent_at, OutboxMessage.id)
+    )
+    latest: dict[int, tuple[Alert, OutboxMessage]] = {}
+    for alert, message in rows:
+        latest[alert.id] = (alert, message)  # later messages win; the order is kept
+    return list(latest.values())
+
+
+def notification_to(session: Session, alert_id: int, slack_user_id: str) -> OutboxMessage | None:
+    """Return the latest of the alert's notifications delivered to this person directly."""
+    return session.scalars(
+        sa.select(OutboxMessage)
+        .where(
+            OutboxMessage.alert_id == alert_id,
+            OutboxMessage.target == slack_user_id,
+            OutboxMessage.state == OutboxState.SENT,
+            OutboxMessage.kind.in_(NOTIFICATION_KINDS),
+        )
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+        .limit(1)
+    ).first()

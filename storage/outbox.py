@@ -8,14 +8,16 @@ outside any transaction → record the outcome with `mark_sent`, `retry_later` o
 The payload contract, relied on by everyone who enqueues:
 
     payload = {
-        "method": "chat.postMessage" | "chat.update" | "chat.postEphemeral" | "reactions.add",
+        "method": "chat.postMessage" | "chat.update" | "chat.postEphemeral" | "reactions.add"
+                  | "files.upload" | "views.publish",
         "args": {...Web API arguments except `channel` and `thread_ts`...},
     }
 
 `channel` comes from the row's `target`, `thread_ts` from the row's `thread_ts`. A target is a
 conversation id (C…, G…, D…) or, for chat.postMessage, a user id (U…, W…): Slack delivers that to
-the app's DM with the person. chat.update carries `ts` in its args; reactions.add carries `name`
-and `timestamp`; chat.postEphemeral carries `user`.
+the app's DM with the person; views.publish always targets a person (their Home tab).
+chat.update carries `ts` in its args; reactions.add carries `name` and `timestamp`;
+chat.postEphemeral carries `user`.
 
 Time always comes in as `now`; nothing here reads the clock.
 """
@@ -44,7 +46,10 @@ ADD_REACTION = "reactions.add"
 # `content` is filled in just before sending (a before-send step), so the row keeps no bytes;
 # once sent, the row's slack_ts holds the file's id (F…), not a message ts.
 UPLOAD_FILE = "files.upload"
-METHODS = frozenset({POST_MESSAGE, UPDATE, POST_EPHEMERAL, ADD_REACTION, UPLOAD_FILE})
+# A person's Home tab: its target is the person (U…), its `view` is drawn just before it is
+# published (a before-send step), so it shows what is true when it goes out.
+PUBLISH_VIEW = "views.publish"
+METHODS = frozenset({POST_MESSAGE, UPDATE, POST_EPHEMERAL, ADD_REACTION, UPLOAD_FILE, PUBLISH_VIEW})
 # The outbox kind whose message, once delivered, becomes its task's thread: the task's card.
 
 # Arguments each method needs in `args` (besides the channel, which is the row's target).
@@ -92,6 +97,8 @@ def payload_problem(target: str, payload: Any) -> str | None:
         return f"{method} needs {', '.join(missing)} in its args"
     if method in (POST_MESSAGE, POST_EPHEMERAL) and not (args.get("text") or args.get("blocks")):
         return f"{method} needs text (and optionally blocks)"
+    if method == PUBLISH_VIEW:
+        return None if _PERSON.match(target) else f"{method} targets a person (U…), not {target!r}"
     if _CONVERSATION.match(target) or (method == POST_MESSAGE and _PERSON.match(target)):
         return None
     return f"{method} cannot target {target!r}: give a conversation id (or a user id to DM)"
@@ -109,6 +116,7 @@ def enqueue(
     task_id: int | None = None,
     alert_id: int | None = None,
     dedupe_key: str | None = None,
+    due_at: datetime | None = None,
 ) -> OutboxMessage:
     """Add a message to send (in the caller's transaction) and return it.
 
@@ -116,7 +124,7 @@ def enqueue(
         kind: what the message is for, for logs, admins and the summary of failures.
         target: conversation id, or a user id for a DM (see the module docstring).
         payload: {"method": …, "args": {…}}; raises InvalidPayload when it breaks the contract.
-        now: when the decision was made; the message is due at once.
+        now: when the decision was made; the message is due at once, or at `due_at`.
         thread_ts: post as a reply in this thread.
         dedupe_key: when a message with this key exists already, it is returned instead and
             nothing is added (a decision replayed after a crash enqueues once).
@@ -131,6 +139,7 @@ def enqueue(
         task_id=task_id,
         alert_id=alert_id,
         dedupe_key=dedupe_key,
+        due_at=due_at,
     )
     if dedupe_key is not None and (existing := _by_dedupe_key(session, dedupe_key)) is not None:
         return existing

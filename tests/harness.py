@@ -45,11 +45,12 @@ class Site:
         self._ticked_at = self.clock.now()
 
     def step(self) -> None:
-        """Process what Slack delivered, run the rule tick if one is due, deliver every
-        message due."""
+        """Process what Slack delivered, run the rule tick if one is due, queue the Home tabs
+        that changed, deliver every message due."""
         self._settle()
         if self.clock.now() - self._ticked_at >= self._every:
             self.tick()
+        self.service.refresh_homes()
         deliver_due_now(self.dispatcher, self.runtime.sessions, self.clock, settle=self._settle)
 
     def at(self, instant: datetime) -> None:

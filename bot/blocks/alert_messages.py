@@ -258,16 +258,10 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     return button
 
 
-def _buttons(message: AlertMessage) -> dict[str, Any] | None:
-    """Return the actions block of a notification, or None when it has nothing to press."""
-    value = str(message.alert_id)
-    if message.style is Style.FOLLOW_UP:
-        if message.task_id is None or not message.task_open:
-            return None
-        elements = [_button("Update…", UPDATE, value), _button("Blocked…", BLOCKED, value)]
-        return {"type": "actions", "block_id": FOLLOW_UP_BUTTONS, "elements": elements}
-    elements = [
-        _button("Acknowledge", ACK, value, "primary"),
+def answer_controls(alert_id: int) -> list[dict[str, Any]]:
+    """Return an escalation's Acknowledge button and Snooze menu (the Home tab shows them too)."""
+    return [
+        _button("Acknowledge", ACK, str(alert_id), "primary"),
         {
             "type": "static_select",
             "action_id": SNOOZE,
@@ -277,6 +271,17 @@ def _buttons(message: AlertMessage) -> dict[str, Any] | None:
             ],
         },
     ]
+
+
+def _buttons(message: AlertMessage) -> dict[str, Any] | None:
+    """Return the actions block of a notification, or None when it has nothing to press."""
+    value = str(message.alert_id)
+    if message.style is Style.FOLLOW_UP:
+        if message.task_id is None or not message.task_open:
+            return None
+        elements = [_button("Update…", UPDATE, value), _button("Blocked…", BLOCKED, value)]
+        return {"type": "actions", "block_id": FOLLOW_UP_BUTTONS, "elements": elements}
+    elements = answer_controls(message.alert_id)
     if message.task_id is not None and message.task_open:
         elements.append(
             {"type": "users_select", "action_id": REASSIGN, "placeholder": _plain("Reassign…")}

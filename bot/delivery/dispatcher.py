@@ -72,6 +72,7 @@ _CLIENT_METHODS = {
     outbox.POST_EPHEMERAL: "chat_postEphemeral",
     outbox.ADD_REACTION: "reactions_add",
     outbox.UPLOAD_FILE: "files_upload_v2",
+    outbox.PUBLISH_VIEW: "views_publish",
 }
 _MIN_WAIT_SECONDS = 0.02
 # Background senders: enough to keep many conversations busy at Slack's real latency.

@@ -88,6 +88,8 @@ def prepare(job: Job) -> SlackCall:
     if problem is not None:
         raise outbox.InvalidPayload(problem)
     method = job.method
+    if method == outbox.PUBLISH_VIEW:
+        return SlackCall(method, {**job.payload["args"], "user_id": job.target})
     kwargs: dict[str, Any] = {**job.payload["args"], "channel": job.target}
     if job.thread_ts and method in (outbox.POST_MESSAGE, outbox.POST_EPHEMERAL, outbox.UPLOAD_FILE):
         kwargs["thread_ts"] = job.thread_ts
@@ -102,8 +104,10 @@ def landed_at(call: SlackCall, answer: Mapping[str, Any]) -> tuple[str, str]:
     """Return the (channel, ts) a delivered call left its message at, from Slack's answer.
 
     A DM posted to a user id answers with the D… conversation; a reaction is on `timestamp`;
-    an upload is recorded by its file's id.
+    an upload is recorded by its file's id; a Home tab by its person and its view's id.
     """
+    if call.method == outbox.PUBLISH_VIEW:
+        return str(call.kwargs["user_id"]), str((answer.get("view") or {}).get("id") or "")
     channel = str(answer.get("channel") or call.kwargs["channel"])
     if call.method == outbox.UPLOAD_FILE:
         return channel, str(answer["files"][0]["id"])

@@ -194,7 +194,10 @@ def _play(stage: Stage, rng: random.Random) -> None:
     say("17:00, the day's last shift ends: the digest of Wednesday, its S-curve in the thread.")
     stage.at(2, "17:00")
     stage.tick()
+
+    say("Before leaving, Ann and Bob look at siteloop's Home tab: the project, and their work.")
     stage.open_home("U0ANN")
+    stage.open_home("U0BOB")
 
 
 def _import_schedule(stage: Stage) -> None:

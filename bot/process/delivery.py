@@ -13,7 +13,9 @@ outbox kind (see `bot.delivery.dispatcher` for the steps' order):
 - an edit of a card: once sent, the card is edited again if the task moved on meanwhile
   (`assignment.card_edited`);
 - an end-of-day digest: once sent, its S-curve is queued in its thread
-  (`digest.digest_delivered`), and drawn just before it is uploaded (`digest.chart_step`).
+  (`digest.digest_delivered`), and drawn just before it is uploaded (`digest.chart_step`);
+- a Home tab: drawn just before it is published (`home.home_step`); once published, it is
+  noted as showing what was true then (`home.home_shown`).
 
 `siteloop serve`'s worker, `siteloop tick`, the demo and the tests all build their dispatcher
 here, so a message goes through the same steps whichever process sends it.
@@ -27,9 +29,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.clock import Clock, SystemClock
 from bot.delivery.dispatcher import Dispatcher, make_client
 from bot.runtime import Runtime
-from bot.services import alert_actions, alert_delivery, assignment, digest
+from bot.services import alert_actions, alert_delivery, assignment, digest, home
 from rules.vocabulary import OutboxKind
 from storage.alerts import NOTIFICATION_KINDS
 
@@ -49,24 +52,27 @@ def build_dispatcher(
     return Dispatcher(
         sessions=runtime.sessions,
         client=client or make_client(runtime.settings),
-        **delivery_steps(runtime.settings.rules_path),
+        **delivery_steps(runtime.settings.rules_path, options["clock"]),
         **options,
     )
 
 
-def delivery_steps(rules_path: Path | None = None) -> dict[str, Any]:
+def delivery_steps(rules_path: Path | None = None, clock: Clock | None = None) -> dict[str, Any]:
     """Return the dispatcher's steps by outbox kind, as its keyword arguments (`rules_path`:
-    the rules file in force, for the calendars a chart is drawn on)."""
+    the rules file in force, for the calendars a chart is drawn on; `clock`: when a Home tab
+    is drawn)."""
     return {
         "before_send": {
             **dict.fromkeys(NOTIFICATION_KINDS, alert_delivery.add_history),
             OutboxKind.DIGEST_CHART: digest.chart_step(rules_path),
+            OutboxKind.HOME_VIEW: home.home_step(rules_path, clock or SystemClock()),
         },
         "after_sent": {
             **dict.fromkeys(NOTIFICATION_KINDS, alert_actions.escalation_delivered),
             OutboxKind.TASK_CARD: assignment.card_delivered,
             OutboxKind.TASK_CARD_UPDATE: assignment.card_edited,
             OutboxKind.DIGEST: digest.digest_delivered,
+            OutboxKind.HOME_VIEW: home.home_shown,
         },
         "after_failed": {OutboxKind.TASK_CARD: assignment.card_failed},
     }

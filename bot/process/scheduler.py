@@ -1,4 +1,4 @@
-"""The in-process scheduler that drives periodic work (the rule tick, outbox delivery).
+"""The in-process scheduler that drives periodic work (the rule tick, the Home tabs' refresh).
 
 Durable state lives in siteloop's own tables, never in the scheduler: a restart loses nothing,
 it only runs the next tick. Jobs coalesce (a backlog of missed runs becomes one run) and never
@@ -35,28 +35,24 @@ class Heartbeat:
             self.shared.value = self.last_beat.timestamp()
 
 
-def start_scheduler(
-    interval_seconds: int, jobs: dict[str, Callable[[], object]]
-) -> BackgroundScheduler:
-    """Start a background scheduler running each of `jobs` every `interval_seconds`."""
+def start_scheduler(jobs: dict[str, tuple[float, Callable[[], object]]]) -> BackgroundScheduler:
+    """Start a background scheduler running each of `jobs` ({name: (every seconds, job)})."""
     scheduler = BackgroundScheduler(
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": max(1, interval_seconds),
-        },
-        timezone="UTC",
+        job_defaults={"coalesce": True, "max_instances": 1}, timezone="UTC"
     )
-    first_run = datetime.now(UTC) + timedelta(seconds=interval_seconds)
-    for name, job in jobs.items():
+    for name, (every, job) in jobs.items():
         # APScheduler keeps real time by design: the injected clock governs what jobs decide,
         # not when the process wakes up. The first run comes one interval after start.
         scheduler.add_job(
-            job, "interval", seconds=interval_seconds, id=name, name=name, next_run_time=first_run
+            job,
+            "interval",
+            seconds=every,
+            id=name,
+            name=name,
+            next_run_time=datetime.now(UTC) + timedelta(seconds=every),
+            misfire_grace_time=max(1, int(every)),
         )
     scheduler.start()
-    log.info(
-        "scheduler started",
-        extra={"siteloop_fields": {"jobs": ",".join(jobs), "every_s": interval_seconds}},
-    )
+    every_s = ",".join(f"{name}:{every:g}" for name, (every, _) in jobs.items())
+    log.info("scheduler started", extra={"siteloop_fields": {"jobs": every_s}})
     return scheduler

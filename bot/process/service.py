@@ -34,6 +34,7 @@ from bot.process.worker import WorkerProcess, lowest_priority
 from bot.runtime import Runtime
 from bot.services import card_hook
 from bot.services.digest import queue_due_digests
+from bot.services.home import queue_home_refreshes
 from bot.slack.app import build_app
 from bot.slack.inbox import Inbox
 from storage import inbox as inbox_rows
@@ -55,6 +56,9 @@ class PartState(StrEnum):
 
 # Slack waits 3 s for an ack; a Web API call that hangs longer than this is treated as failed.
 WEB_API_TIMEOUT_SECONDS = 10
+# How often the Home tabs are checked for changes: a change shows within this and
+# `bot.services.home.SETTLE`.
+HOME_REFRESH_SECONDS = 2
 
 
 class Service:
@@ -152,7 +156,10 @@ class Service:
         """Start processing the inbox, the scheduler and the outbox's delivery."""
         inbox.start(self.app)  # first, events a stopped process left unprocessed
         self._scheduler = start_scheduler(
-            self.settings.tick_seconds, {"rules": self._scheduled_tick}
+            {
+                "rules": (self.settings.tick_seconds, self._scheduled_tick),
+                "home": (HOME_REFRESH_SECONDS, self._scheduled_home_refresh),
+            }
         )
         self.dispatcher = build_dispatcher(self.runtime, idle_seconds=self.role.outbox_idle_seconds)
         self.dispatcher.start()
@@ -178,6 +185,20 @@ class Service:
         if result.messages_queued:
             self.runtime.doorbell.ring()
         return result
+
+    def refresh_homes(self) -> int:
+        """Queue the Home tabs that show less than is true now (the scheduler's job, every
+        few seconds; tests call it as they step); return how many were queued."""
+        queued = queue_home_refreshes(self.runtime.sessions, self.clock.now())
+        if queued:
+            self.runtime.doorbell.ring()
+        return queued
+
+    def _scheduled_home_refresh(self) -> None:
+        try:
+            self.refresh_homes()
+        except Exception:  # the next run tries again; what changed is still in the database
+            log.exception("Home tab refresh failed")
 
     def _scheduled_tick(self) -> None:
         self.heartbeat.beat()

@@ -4,7 +4,9 @@ Every click names the message it was made on; that message — a notification si
 delivered, found by its (channel, ts) — says which alert it is about, so a stale or tampered
 value changes nothing. A message Slack shows before its delivery is recorded (the second
 between Slack's answer and siteloop noting its ts) is found by the alert id its buttons carry
-and by being sent, at that moment, to the conversation or the person who pressed.
+and by being sent, at that moment, to the conversation or the person who pressed. On the Home
+tab, the row names the alert, and the message is the latest of its notifications that reached
+the person who pressed.
 
 - **Update… / Blocked…** on a follow-up open the task card's forms (`task_actions.open_form`,
   same rules: the assignee, the crew's lead and the managers). What they record answers the
@@ -36,6 +38,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.blocks import alert_messages, task_card
+from bot.blocks import home as home_layout
 from bot.blocks.alert_messages import SNOOZE_1H, SNOOZE_4H
 from bot.blocks.text import EDIT_TEXT_LIMIT, clip
 from bot.notify.tick import project_calendar_in_force
@@ -68,7 +71,10 @@ Enroll = Callable[[str], Member]
 def clicked_alert(session: Session, click: Click) -> tuple[Alert, OutboxMessage]:
     """Return the alert whose delivered message was clicked, and that message; refuse others."""
     message = None
-    if click.channel and click.message_ts:
+    if click.in_home:  # the tab's row names the alert; it must have reached this person
+        alert_id = home_layout.alert_of_block(click.block_id)
+        message = alerts.notification_to(session, alert_id, click.user) if alert_id else None
+    elif click.channel and click.message_ts:
         message = alerts.notification_at(session, click.channel, click.message_ts)
     if message is None and click.value and click.value.isdigit():
         where = [place for place in (click.channel, click.user) if place]

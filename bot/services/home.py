@@ -1,37 +1,56 @@
-"""The Home tab: the person's own open tasks, most urgent first, and for a manager each of
-their projects' health (`rules.health`); someone on no project sees how to start."""
+"""The Home tab: what a person has to do and what their projects look like, kept current.
+
+- *Your tasks*: their open tasks across their projects, blocked first, then by planned
+  finish, each with the card's Update…, Blocked…, Done;
+- *Waiting on you*: open alerts whose escalations reached them, with Acknowledge and Snooze;
+- for a crew lead, each crew's open tasks, one line each; for a manager, each project's
+  health (`rules.health`), its late and blocked tasks and its latest S-curve;
+- someone on no project sees how to start.
+
+The tab is published when the person opens it (`bot.slack.listeners.home`) and again, through
+the outbox, when something it shows changes (`queue_home_refreshes`, run every few seconds):
+the publication waits `SETTLE` so a burst of reports publishes once, and is drawn just before
+it goes out (`home_step`), so it shows what is true then. Lists are cut to fit Slack's 100
+blocks of a Home view, ending with how many more and where to find them.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from slack_sdk.models.blocks import (
-    Block,
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
-from sqlalchemy.orm import Session
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject
+from slack_sdk.models.views import View
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.blocks import home as layout
 from bot.blocks.health import HealthView, health_blocks, s_curve_blocks
 from bot.blocks.help import help_blocks
-from bot.blocks.text import SECTION_LIMIT, clip
+from bot.clock import Clock
 from bot.notify.tick import project_calendar_in_force
 from bot.services.task_list import task_line
-from rules.vocabulary import Role, TaskStatus
-from storage import projects
+from rules.vocabulary import OutboxKind, Role, TaskStatus
+from storage import alerts, home, outbox, projects
+from storage.db import session_scope
 from storage.digest import latest_chart
 from storage.health import read_health
 from storage.members import find_member
-from storage.models import Task
+from storage.models import Crew, Member, Task
 
-MAX_TASKS = 20  # of the person's own; the rest are counted (`/tasks mine` lists them)
-MAX_PROJECTS = 6  # a project's health and chart take about a dozen blocks; a Home view holds 100
+log = logging.getLogger("home")
+
+MAX_TASKS = 8  # of the person's own, two blocks each; `/tasks mine` lists them all
+MAX_WAITING = 5  # alerts, two blocks each
+MAX_CREWS = 3  # crews led, two blocks each
+MAX_CREW_LINES = 15  # tasks a crew's block lists
+MAX_PROJECTS = 6  # a project's health and chart take nine blocks; a Home view holds 100
+SETTLE = timedelta(seconds=2)  # how long a change waits for the next before it is published
 START = (
     "You are not on a project yet. In your project's channel, type "
     "`/siteloop setup TWR Tower A` to start one (you manage it), or ask its manager to add you."
@@ -45,43 +64,145 @@ def home_blocks(session: Session, user: str, now: datetime, rules_path: Path | N
     on = projects.projects_of(session, member) if member is not None else []
     tasks = _own_tasks(session, member.id) if member is not None else []
     if member is None or (not on and not tasks):
-        return [SectionBlock(text=MarkdownTextObject(text=START)), DividerBlock(), *help_blocks()]
+        return [
+            layout.lines_block([START]),
+            DividerBlock(),
+            *help_blocks(),
+        ]
     zone = ZoneInfo(member.timezone or "UTC")
-    blocks: list[Block] = [HeaderBlock(text="Your tasks"), *_task_blocks(tasks, now, zone)]
+    blocks: list[Block] = [layout.header("Your tasks"), *_task_blocks(tasks, now, zone)]
+    blocks += _waiting_blocks(session, member, zone)
+    blocks += _crew_blocks(session, member, now, zone)
     managed = [p for p in on if projects.role_of(session, p, member) is Role.MANAGER]
     for project in managed[:MAX_PROJECTS]:
         calendar = project_calendar_in_force(rules_path, project)
         read = read_health(session, project, calendar, now)
         view = HealthView(project.key, project.name, project.currency, zone, read.titles)
-        chart = latest_chart(session, project.id)
         blocks += [DividerBlock(), *health_blocks(view, read.health)]
-        blocks += s_curve_blocks(view, chart)
+        blocks += s_curve_blocks(view, latest_chart(session, project.id))
+    if len(managed) > MAX_PROJECTS:
+        blocks.append(layout.more(len(managed) - MAX_PROJECTS, "`/siteloop status KEY`"))
     blocks.append(
         ContextBlock(elements=[MarkdownTextObject(text="Type `/siteloop help` for every command.")])
     )
     return blocks
 
 
+def home_view(blocks: list[Block]) -> dict[str, Any]:
+    return View(type="home", blocks=blocks).to_dict()
+
+
 def _own_tasks(session: Session, member_id: int) -> list[Task]:
     """Return the member's open tasks, blocked first, then by planned finish (none last)."""
     query = sa.select(Task).where(Task.assignee_id == member_id, Task.status.in_(_OPEN))
-    tasks = list(session.scalars(query))
-    return sorted(
-        tasks,
-        key=lambda t: (
-            t.status is not TaskStatus.BLOCKED,
-            t.planned_finish is None,
-            t.planned_finish,
-            t.id,
-        ),
+    return sorted(session.scalars(query), key=_urgency)
+
+
+def _urgency(task: Task) -> tuple:
+    return (
+        task.status is not TaskStatus.BLOCKED,
+        task.planned_finish is None,
+        task.planned_finish,
+        task.id,
     )
 
 
 def _task_blocks(tasks: list[Task], now: datetime, zone: ZoneInfo) -> list[Block]:
     if not tasks:
-        return [SectionBlock(text=MarkdownTextObject(text="Nothing is assigned to you now."))]
+        return [layout.lines_block(["Nothing is assigned to you now."])]
     today = now.astimezone(zone).date()
-    lines = [task_line(task, task.project, today) for task in tasks[:MAX_TASKS]]
+    blocks: list[Block] = []
+    for task in tasks[:MAX_TASKS]:
+        shown = layout.HomeTask(
+            id=task.id,
+            key=task.key,
+            title=task.title,
+            status=task.status,
+            percent=float(task.percent_complete),
+            due=task.planned_finish,
+            project=task.project.name,
+        )
+        blocks += layout.task_rows(shown, today)
     if len(tasks) > MAX_TASKS:
-        lines.append(f"…and {len(tasks) - MAX_TASKS} more — `/tasks mine` in a project's channel")
-    return [SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), SECTION_LIMIT)))]
+        blocks.append(layout.more(len(tasks) - MAX_TASKS, "`/tasks mine` in a project's channel"))
+    return blocks
+
+
+def _waiting_blocks(session: Session, member: Member, zone: ZoneInfo) -> list[Block]:
+    waiting = alerts.waiting_on(session, member.slack_user_id)
+    if not waiting:
+        return []
+    blocks: list[Block] = [layout.header("Waiting on you")]
+    for alert, message in waiting[:MAX_WAITING]:
+        text = str(message.payload.get("args", {}).get("text") or alert.rule_id)
+        asks = text.strip().splitlines()[0] if text.strip() else alert.rule_id
+        since = message.sent_at or alert.opened_at
+        blocks += layout.waiting_rows(layout.Waiting(alert.id, asks, since), zone)
+    if len(waiting) > MAX_WAITING:
+        blocks.append(layout.more(len(waiting) - MAX_WAITING, "your DMs from siteloop"))
+    return blocks
+
+
+def _crew_blocks(session: Session, member: Member, now: datetime, zone: ZoneInfo) -> list[Block]:
+    crews = list(
+        session.scalars(sa.select(Crew).where(Crew.lead_id == member.id).order_by(Crew.id))
+    )
+    today = now.astimezone(zone).date()
+    blocks: list[Block] = []
+    for crew in crews[:MAX_CREWS]:
+        query = sa.select(Task).where(Task.crew_id == crew.id, Task.status.in_(_OPEN))
+        tasks = sorted(session.scalars(query), key=_urgency)
+        blocks.append(layout.header(f"{crew.name} crew · {crew.project.key}"))
+        lines = [task_line(t, crew.project, today) for t in tasks[:MAX_CREW_LINES]] or [
+            "No open tasks for the crew."
+        ]
+        if len(tasks) > MAX_CREW_LINES:
+            lines.append(
+                f"…and {len(tasks) - MAX_CREW_LINES} more — `/tasks` in the project's channel"
+            )
+        blocks.append(layout.lines_block(lines))
+    return blocks
+
+
+def queue_home_refreshes(sessions: sessionmaker[Session], now: datetime) -> int:
+    """Queue a publication of each Home tab that shows less than is true now; return how
+    many were queued. Each goes out `SETTLE` from now, drawn as it goes (`home_step`)."""
+    queued = 0
+    with session_scope(sessions) as session:
+        for stale in home.stale_homes(session):
+            # One publication per change, whichever replica notices it first.
+            change = (
+                stale.changed_at.isoformat() if stale.changed_at else f"asked:{now.isoformat()}"
+            )
+            outbox.enqueue(
+                session,
+                kind=OutboxKind.HOME_VIEW,
+                target=stale.slack_user_id,
+                payload={"method": outbox.PUBLISH_VIEW, "args": {}, "member_id": stale.member_id},
+                now=now,
+                due_at=now + SETTLE,
+                dedupe_key=f"home:{stale.member_id}:{change}",
+            )
+            queued += 1
+    return queued
+
+
+def home_step(rules_path: Path | None, clock: Clock):
+    """Return the before-send step that draws a Home tab as it is published."""
+
+    def draw(sessions: sessionmaker[Session], client: WebClient, job: Any) -> Mapping[str, Any]:
+        now = clock.now()
+        with session_scope(sessions, read_only=True) as session:
+            blocks = home_blocks(session, job.target, now, rules_path)
+            shown = home.latest_change(session, job.payload["member_id"], now)
+        args = {**job.payload["args"], "view": home_view(blocks)}
+        return {**job.payload, "args": args, "shown": shown.isoformat()}
+
+    return draw
+
+
+def home_shown(session: Session, job: Any, channel: str, ts: str, now: datetime) -> None:
+    """After-sent step: the tab now shows the changes it was drawn with."""
+    shown = job.payload.get("shown")
+    if shown:
+        home.note_shown(session, job.payload["member_id"], datetime.fromisoformat(shown))

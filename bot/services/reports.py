@@ -139,7 +139,7 @@ def report_for(parsed: ParsedReport, actor: Member, origin: Origin, task: Task) 
         hours=parsed.hours,
         note=(parsed.reason or parsed.note or None),
         raw_text=parsed.raw,
-        slack_channel=origin.channel_id,
+        slack_channel=origin.channel_id or None,  # none: a form opened from the Home tab
         slack_ts=origin.slack_ts,
         slack_thread_ts=origin.thread_ts,
         message_version=origin.message_version,

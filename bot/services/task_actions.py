@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
+from bot.blocks import home as home_layout
 from bot.blocks import task_card, task_modals
 from bot.blocks.task_modals import ModalOrigin
 from bot.services import reports
@@ -56,6 +57,8 @@ class Click:
     channel: str | None
     message_ts: str | None
     action_ts: str
+    block_id: str | None = None
+    in_home: bool = False  # pressed on the person's Home tab, not on a message
 
     @property
     def key(self) -> str:
@@ -75,9 +78,15 @@ class Submission:
 
 
 def card_task(session: Session, click: Click) -> Task:
-    """Return the task whose card was clicked; refuse a value that names no task of that card."""
+    """Return the task whose card (or Home tab row) was clicked; refuse a value that names no
+    task of that card or row. Who may answer it is checked by what the button does."""
     task_id = _positive_int(click.value)
     task = session.get(Task, task_id) if task_id is not None else None
+    if click.in_home:
+        shown = home_layout.task_of_block(click.block_id)
+        if task is None or shown != task.id:
+            raise UserError(UNKNOWN_TASK)
+        return task
     if task is None or not _is_card_of(session, task, click.channel, click.message_ts):
         raise UserError(UNKNOWN_TASK)
     return task
@@ -124,7 +133,10 @@ def open_form(session: Session, actor: Member, task: Task, click: Click) -> View
     """Return the modal the Update… or Blocked… button opens (refusing those who may not)."""
     _require_may_answer(session, task, actor)
     _require_applies(task, click.action_id)
-    origin = ModalOrigin(task.id, click.channel or "", click.message_ts or "")
+    if click.in_home:  # it records like the card's: on the task's thread, if it has one
+        origin = ModalOrigin(task.id, task.thread_channel or "", task.thread_ts or "")
+    else:
+        origin = ModalOrigin(task.id, click.channel or "", click.message_ts or "")
     if click.action_id == task_card.BLOCKED:
         return task_modals.blocked_modal(task.key, task.title, origin)
     return task_modals.update_modal(task.key, task.title, task.unit, origin)
@@ -158,7 +170,7 @@ def submit(session: Session, actor: Member, submission: Submission, now: datetim
         origin.channel,
         now,
         f"modal:{submission.view_id}",
-        thread_ts=origin.message_ts,
+        thread_ts=origin.message_ts or None,
     )
     reports.record(session, actor, parsed, [task], where, now)
     return {}

@@ -2,6 +2,7 @@
 
 from storage.models.base import Base
 from storage.models.commands import CommandRun
+from storage.models.home import HomeTab
 from storage.models.inbox import InboxEvent
 from storage.models.loop import Alert, OutboxMessage
 from storage.models.project import Channel, Crew, CrewMember, Member, Project, ProjectRole
@@ -14,6 +15,7 @@ __all__ = [
     "CommandRun",
     "Crew",
     "CrewMember",
+    "HomeTab",
     "InboxEvent",
     "Member",
     "OutboxMessage",

@@ -43,6 +43,8 @@ class Task(Base):
         sa.Index(None, "project_id", "status"),
         sa.Index(None, "assignee_id", "status"),
         sa.Index(None, "crew_id"),
+        # "What changed on these projects since": the Home tabs' refresh.
+        sa.Index(None, "project_id", "updated_at"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
         sa.CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_range"),
         sa.CheckConstraint(

@@ -1,5 +1,5 @@
 """`block_actions` on alert messages: a follow-up's Update… / Blocked…, an escalation's
-Acknowledge, Snooze and Reassign….
+Acknowledge, Snooze and Reassign… (Acknowledge and Snooze also on the Home tab).
 
 Each click is acknowledged first. The forms open here, directly (`views.open`: a
 `trigger_id` lives about 3 s, too short for the outbox); presses are recorded and the
@@ -21,6 +21,8 @@ from bot.services.task_actions import Click
 from bot.slack.directory import enroll, meet
 from bot.slack.listeners.actions_task import TOO_SLOW, open_modal
 from bot.slack.listeners.actions_task import click_of as button_click_of
+from bot.slack.listeners.actions_task import tell as tell_privately
+from storage import home
 from storage.db import session_scope
 from storage.outbox import is_person
 
@@ -62,8 +64,13 @@ def handle_press(*, ack, body, client, respond, runtime: Runtime, **_) -> None:
                 enroll=lambda user_id: enroll(session, user_id, now),
                 rules_path=runtime.settings.rules_path,
             )
+            if click.in_home:
+                home.ask_for(session, actor.id)
     except UserError as refusal:
-        tell(respond, click, str(refusal))
+        if click.in_home:  # a Home tab has no response_url: the DM says it
+            tell_privately(runtime, click, str(refusal))
+        else:
+            tell(respond, click, str(refusal))
         return
     log.info("alert answered", extra=fields(user=click.user, action=click.action_id, said=said))
 

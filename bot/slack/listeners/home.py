@@ -1,18 +1,26 @@
-"""`app_home_opened`: the Home tab shows the person's tasks and their projects' health
-(`bot.services.home`)."""
-
-from slack_sdk.models.views import View
+"""`app_home_opened`: the Home tab shows the person's tasks, what waits on them and their
+projects' health (`bot.services.home`); from then on siteloop keeps it current."""
 
 from bot.runtime import Runtime
-from bot.services.home import home_blocks
+from bot.services.home import home_blocks, home_view
+from bot.slack.directory import enroll, meet
+from storage import home
 from storage.db import session_scope
 
 
 def handle(*, event, client, runtime: Runtime, **_) -> None:
-    """Publish the person's Home tab when they open it (read first, then call Slack)."""
+    """Publish the person's Home tab when they open it (read first, call Slack, then note
+    it), so that later changes republish it."""
     if event.get("tab", "home") != "home":
         return
     user = event["user"]
+    meet(runtime.sessions, client, [user], runtime.clock.now())  # their name and time zone
+    now = runtime.clock.now()
+    with session_scope(runtime.sessions) as session:
+        member = enroll(session, user, now)
     with session_scope(runtime.sessions, read_only=True) as session:
-        blocks = home_blocks(session, user, runtime.clock.now(), runtime.settings.rules_path)
-    client.views_publish(user_id=user, view=View(type="home", blocks=blocks))
+        blocks = home_blocks(session, user, now, runtime.settings.rules_path)
+        shown = home.latest_change(session, member.id, now)
+    client.views_publish(user_id=user, view=home_view(blocks))
+    with session_scope(runtime.sessions) as session:
+        home.note_opened(session, member.id, runtime.clock.now(), shown=shown)
