@@ -10,10 +10,13 @@ over ten weeks, every status, a crew member each) with N×U updates (default 100
   `/siteloop status` runs it; `cold` the first in a fresh engine, `warm` the median of ten;
 - `compute`: `rules.health.project_health` alone on what was read, the median of ten;
 - `chart`: `storage.scurve.read_s_curve` and `bot.charts.scurve.render_s_curve`, the PNG the
-  digest uploads, read and drawn; cold (the first, with matplotlib's start) and warm.
+  digest uploads, read and drawn; cold (the first, with matplotlib's start) and warm;
+- `home`: a manager's Home tab drawn (`bot.services.home.home_blocks`: the health and the
+  rest), and the look for Home tabs to publish again (`storage.home.stale_homes`, run every
+  2 s) with every crew member's tab open, when nothing changed and when everything did.
 
-Targets (issue 13): the health under 100 ms, the chart under 1 s. Exit status 0 when both warm
-figures meet them.
+Targets (issue 13): the health under 100 ms, the chart under 1 s, the look for stale Home tabs
+under 50 ms (a fortieth of its interval). Exit status 0 when the warm figures meet them.
 """
 
 from __future__ import annotations
@@ -32,14 +35,16 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from bot.charts.scurve import render_s_curve
+from bot.services.home import home_blocks
 from rules.calendar import Calendar
 from rules.health import project_health
 from rules.vocabulary import Role, Severity, TaskStatus, UpdateKind, UpdateSource
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.facts import task_facts, task_facts_query
 from storage.health import read_health
+from storage.home import stale_homes
 from storage.migrate import upgrade
-from storage.models import Alert, Member, Project, ProjectRole, Task, Update
+from storage.models import Alert, HomeTab, Member, Project, ProjectRole, Task, Update
 from storage.scurve import read_s_curve
 
 # Tuesday 1 December 2026, 10:00 in Ho Chi Minh City.
@@ -47,6 +52,7 @@ NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 CALENDAR = Calendar(timezone="Asia/Ho_Chi_Minh", workdays="mon-sat", hours="07:00-17:00")
 TARGET_MS = 100.0
 CHART_TARGET_MS = 1000.0
+STALE_TARGET_MS = 50.0
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PEOPLE = 40
 STATUSES = [TaskStatus.IN_PROGRESS] * 5 + [
@@ -79,6 +85,14 @@ def build(path: Path, tasks: int, updates_per_task: int, seed: int = 7) -> int:
         session.flush()
         session.add_all(
             ProjectRole(project_id=project.id, member_id=m.id, role=Role.CREW) for m in people
+        )
+        manager = Member(slack_user_id="U0MANAGER", name="manager", timezone="Asia/Ho_Chi_Minh")
+        session.add(manager)
+        session.flush()
+        session.add(ProjectRole(project_id=project.id, member_id=manager.id, role=Role.MANAGER))
+        session.add_all(
+            HomeTab(member_id=m.id, opened_at=NOW, shown_at=NOW, drawn_at=NOW)
+            for m in [*people, manager]
         )
         first = date(2026, 10, 5)
         rows = []
@@ -188,6 +202,26 @@ def main(argv: list[str] | None = None) -> int:
     chart_cold = timed(chart)
     chart_warm = statistics.median(timed(chart) for _ in range(5))
     png = chart()
+
+    def tab() -> int:
+        with session_scope(sessions, read_only=True) as session:
+            return len(home_blocks(session, "U0MANAGER", NOW, None))
+
+    def stale() -> int:
+        with session_scope(sessions, read_only=True) as session:
+            return len(stale_homes(session, NOW + timedelta(seconds=2)))
+
+    tab_warm = statistics.median(timed(tab) for _ in range(5))
+    blocks = tab()
+    calm = statistics.median(timed(stale) for _ in range(10))
+    with session_scope(sessions) as session:  # a report on one task: every tab shows it
+        session.execute(
+            sa.update(Task)
+            .where(Task.id == ids_of(session, project_id)[0])
+            .values(updated_at=NOW + timedelta(seconds=1))
+        )
+    busy = statistics.median(timed(stale) for _ in range(10))
+    found = stale()
     engine.dispose()
     print(f"  read, cold      {cold:7.1f} ms   (queries and computation, a fresh engine)")
     print(f"  read, warm      {warm:7.1f} ms   (median of 10)")
@@ -198,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  chart, cold     {chart_cold:7.1f} ms   (read and drawn, matplotlib's first figure)")
     print(f"  chart, warm     {chart_warm:7.1f} ms   (median of 5; a {len(png):,}-byte PNG)")
+    print(f"  home tab, warm  {tab_warm:7.1f} ms   (a manager's: {blocks} blocks, median of 5)")
+    print(f"  stale homes     {calm:7.1f} ms   ({PEOPLE + 1} tabs open, nothing changed)")
+    print(f"  stale homes     {busy:7.1f} ms   (after a report: {found} tabs to publish)")
     met = warm < TARGET_MS
     print(f"{'PASS' if met else 'FAIL'}  health under {TARGET_MS:g} ms (warm read {warm:.1f} ms)")
     drawn = chart_warm < CHART_TARGET_MS
@@ -205,7 +242,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{'PASS' if drawn else 'FAIL'}  chart under {CHART_TARGET_MS:g} ms "
         f"(warm {chart_warm:.1f} ms)"
     )
-    return 0 if met and drawn else 1
+    swept = max(calm, busy) < STALE_TARGET_MS
+    print(
+        f"{'PASS' if swept else 'FAIL'}  stale Home tabs found under {STALE_TARGET_MS:g} ms "
+        f"(slowest {max(calm, busy):.1f} ms)"
+    )
+    return 0 if met and drawn and swept else 1
+
+
+def ids_of(session, project_id: int) -> list[int]:
+    return list(session.scalars(sa.select(Task.id).where(Task.project_id == project_id)))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     database_url: str = Field("sqlite:///siteloop.db", validation_alias="DATABASE_URL", repr=False)
     rules_path: Path | None = Field(None, validation_alias="SITELOOP_RULES")
     tick_seconds: int = Field(60, ge=1, le=86_400, validation_alias="SITELOOP_TICK_SECONDS")
+    # How often the Home tabs are checked for changes to show (`bot.services.home`).
+    home_refresh_seconds: int = Field(
+        2, ge=1, le=86_400, validation_alias="SITELOOP_HOME_REFRESH_SECONDS"
+    )
     port: int = Field(3000, ge=0, le=65_535, validation_alias="PORT")  # 0: any free port
     log_format: Literal["text", "json"] | None = Field(None, validation_alias="SITELOOP_LOG_FORMAT")
 

@@ -199,6 +199,13 @@ class Calendar:
                 return day + offset * _ONE_DAY
         return None
 
+    def previous_working_day(self, day: date) -> date | None:
+        """Return the last working day before local `day` (within ten years), or None."""
+        for offset in range(1, _MAX_SCAN_DAYS):
+            if self._intervals(day - offset * _ONE_DAY):
+                return day - offset * _ONE_DAY
+        return None
+
     def start_of_day(self, day: date) -> datetime:
         """Return the instant local `day` begins (after the jump if midnight does not exist)."""
         return _instant(self._local_to_us(datetime.combine(day, time())))

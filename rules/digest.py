@@ -130,7 +130,7 @@ def day_digest(
         alerts_resolved=sum(within(a.resolved_at) for a in alerts),
         median_answer=_median(waits),
         next_day=next_day,
-        starting=_on(tasks, next_day, lambda t: t.planned_start),
+        starting=_on([t for t in tasks if t.status.is_open], next_day, lambda t: t.planned_start),
         due=_on([t for t in tasks if t.status.is_open], next_day, lambda t: t.planned_finish),
     )
 

@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -139,6 +139,15 @@ class DigestPlan:
             return calendar.end_of_working_day(day)
         local = datetime.combine(day, self.at, tzinfo=calendar.zone)
         return local.astimezone(UTC)
+
+    def span(self, day: date, calendar: Calendar) -> tuple[datetime, datetime]:
+        """Return the instants the digest of local `day` covers: from the previous working
+        day's digest (so a report made after a digest, or on a day off, is in the next one)
+        to this day's digest time (the day's end, on a day off)."""
+        before = calendar.previous_working_day(day)
+        since = self.instant_on(before, calendar) if before is not None else None
+        end = self.instant_on(day, calendar) or calendar.start_of_day(day + timedelta(days=1))
+        return since or calendar.start_of_day(day), end
 
     def over(self, spec: DigestSpec) -> DigestPlan:
         """Return this plan with what `spec` sets replaced."""

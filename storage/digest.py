@@ -5,7 +5,7 @@ began, and the alerts' moments."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -33,13 +33,16 @@ class DigestRead:
 
 
 def read_digest(
-    session: Session, project: Project, calendar: Calendar, day: date, at: datetime
+    session: Session,
+    project: Project,
+    calendar: Calendar,
+    day: date,
+    span: tuple[datetime, datetime],
 ) -> DigestRead:
-    """Return the digest of `project`'s local `day` as of `at` (a digest drawn up after the
-    day counts its reports to its end)."""
-    health = read_health(session, project, calendar, at)
-    start = calendar.start_of_day(day)
-    end = min(at, calendar.start_of_day(day + timedelta(days=1)))
+    """Return the digest of `project`'s local `day`: the reports and alerts of `span` (from
+    the previous digest to this one, `rules.rulebook.DigestPlan.span`), the health at its end."""
+    start, end = span
+    health = read_health(session, project, calendar, end)
     live = sa.and_(
         Update.project_id == project.id,
         Update.retracted_at.is_(None),

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from rules.vocabulary import OutboxKind, OutboxState
 from storage.models import Alert, HomeTab, Member, OutboxMessage, ProjectRole, Task
+
+# A change stamped this long before its commit is still caught: the tab is drawn once more.
+LATE_COMMIT = timedelta(seconds=30)
+# A tab shown this long is drawn again: its "ago"s and what is late have moved on.
+REDRAW_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -20,53 +25,78 @@ class StaleHome:
 
     member_id: int
     slack_user_id: str
-    changed_at: datetime | None  # None: asked for (a button pressed on it), not a change
+    changed_at: datetime | None  # None: asked for, or due a redraw, not a change
 
 
-def note_opened(session: Session, member_id: int, now: datetime, shown: datetime) -> None:
-    """Record that the member opened their Home tab at `now`, showing the changes up to
-    `shown` (`latest_change`, read with what the tab shows)."""
+def is_stale(
+    shown: datetime | None, drawn: datetime, latest: datetime | None, now: datetime
+) -> bool:
+    """Return whether a tab drawn at `drawn`, showing the changes up to `shown` (None: asked
+    for again), should be drawn again at `now`, the latest change being `latest`."""
+    if shown is None or (latest is not None and latest > shown):
+        return True
+    if now - drawn >= REDRAW_AFTER:
+        return True
+    # A change shortly before the drawing may have a twin stamped earlier, committed later.
+    return latest is not None and latest >= drawn - LATE_COMMIT and now >= drawn + LATE_COMMIT
+
+
+def note_drawn(
+    session: Session, member_id: int, shown: datetime, drawn: datetime, *, opened: bool = False
+) -> None:
+    """Record that the member's Home tab now shows the changes up to `shown`, drawn at
+    `drawn` (and, with `opened`, that they opened it then)."""
     tab = session.get(HomeTab, member_id)
     if tab is None:
-        session.add(HomeTab(member_id=member_id, opened_at=now, shown_at=shown))
+        if opened:
+            session.add(
+                HomeTab(member_id=member_id, opened_at=drawn, shown_at=shown, drawn_at=drawn)
+            )
         return
-    tab.opened_at = max(tab.opened_at, now)
-    tab.shown_at = shown if tab.shown_at is None else max(tab.shown_at, shown)
+    if opened:
+        tab.opened_at = max(tab.opened_at, drawn)
+    if tab.shown_at is None or tab.shown_at <= shown:
+        tab.shown_at, tab.drawn_at = shown, max(tab.drawn_at, drawn)
 
 
-def note_shown(session: Session, member_id: int, shown: datetime) -> None:
-    """Record that the member's Home tab now shows the changes up to `shown`."""
-    session.execute(
-        sa.update(HomeTab)
-        .where(
-            HomeTab.member_id == member_id,
-            sa.or_(HomeTab.shown_at.is_(None), HomeTab.shown_at < shown),
-        )
-        .values(shown_at=shown)
+def ask_for(session: Session, member_ids: Iterable[int]) -> None:
+    """Ask for these members' Home tabs to be published again (those who ever opened it)."""
+    ids = list(member_ids)
+    if ids:
+        session.execute(sa.update(HomeTab).where(HomeTab.member_id.in_(ids)).values(shown_at=None))
+
+
+def ask_for_people(session: Session, slack_user_ids: Iterable[str]) -> None:
+    """Ask for these people's Home tabs (by Slack user id) to be published again."""
+    ids = list(slack_user_ids)
+    if ids:
+        ask_for(session, session.scalars(sa.select(Member.id).where(Member.slack_user_id.in_(ids))))
+
+
+def ask_for_project(session: Session, project_id: int) -> None:
+    """Ask for the Home tabs of everyone with a role in the project to be published again."""
+    ask_for(
+        session,
+        session.scalars(
+            sa.select(ProjectRole.member_id).where(ProjectRole.project_id == project_id)
+        ),
     )
 
 
-def ask_for(session: Session, member_id: int) -> None:
-    """Ask for the member's Home tab to be published again (if they ever opened it)."""
-    session.execute(sa.update(HomeTab).where(HomeTab.member_id == member_id).values(shown_at=None))
-
-
 def latest_change(session: Session, member_id: int, now: datetime) -> datetime:
-    """Return the latest change the member's Home tab would show if drawn in this session
-    (`now` when nothing has changed yet): read it with what the tab shows, and a change
-    committed meanwhile is still later than it."""
+    """Return the latest change the member's Home tab would show (`now` when nothing has
+    changed yet). Read it before drawing the tab: a change committed meanwhile is later."""
     return _latest_changes(session, [member_id]).get(member_id) or now
 
 
-def stale_homes(session: Session) -> list[StaleHome]:
-    """Return the Home tabs that show less than is true now and are not being published.
+def stale_homes(session: Session, now: datetime) -> list[StaleHome]:
+    """Return the Home tabs to draw again at `now` (`is_stale`) that are not being published.
 
-    A tab is stale when one of the person's projects (those they have a role in, or a task
-    of) changed after what it shows: a task written, an alert opened, notified,
-    acknowledged or resolved.
+    The changes a tab shows are those of the person's projects (those they have a role in,
+    or a task of): a task written, an alert opened, notified, acknowledged or resolved.
     """
     tabs = session.execute(
-        sa.select(HomeTab.member_id, HomeTab.shown_at, Member.slack_user_id)
+        sa.select(HomeTab.member_id, HomeTab.shown_at, HomeTab.drawn_at, Member.slack_user_id)
         .join(Member, Member.id == HomeTab.member_id)
         .where(~_publishing(Member.slack_user_id))
     ).all()
@@ -76,10 +106,11 @@ def stale_homes(session: Session) -> list[StaleHome]:
     stale = []
     for tab in tabs:
         changed = latest.get(tab.member_id)
-        if tab.shown_at is None:
-            stale.append(StaleHome(tab.member_id, tab.slack_user_id, None))
-        elif changed is not None and changed > tab.shown_at:
-            stale.append(StaleHome(tab.member_id, tab.slack_user_id, changed))
+        if is_stale(tab.shown_at, tab.drawn_at, changed, now):
+            news = (
+                changed if tab.shown_at is not None and changed and changed > tab.shown_at else None
+            )
+            stale.append(StaleHome(tab.member_id, tab.slack_user_id, news))
     return stale
 
 

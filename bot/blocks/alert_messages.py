@@ -258,6 +258,12 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     return button
 
 
+def is_escalation_payload(payload: Mapping[str, Any]) -> bool:
+    """Return whether a notification's outbox payload is an escalation's (with Acknowledge
+    and Snooze; a follow-up asks for a report instead)."""
+    return is_escalation((payload.get("args") or {}).get("blocks") or [])
+
+
 def answer_controls(alert_id: int) -> list[dict[str, Any]]:
     """Return an escalation's Acknowledge button and Snooze menu (the Home tab shows them too)."""
     return [

@@ -24,7 +24,7 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks import alert_messages, task_card
 from bot.blocks.task_card import STATUS_LABELS
-from bot.blocks.text import SECTION_LIMIT, clip, day, day_and_time, number
+from bot.blocks.text import HEADER_LIMIT, SECTION_LIMIT, clip, day, day_and_time, number
 from rules.slack_text import mrkdwn
 from rules.vocabulary import TaskStatus
 
@@ -55,10 +55,11 @@ class Waiting:
     alert_id: int
     asks: str  # the first line of the message they were sent
     since: datetime
+    snoozed_until: datetime | None = None  # while its reminders are held
 
 
 def header(text: str) -> HeaderBlock:
-    return HeaderBlock(text=text)
+    return HeaderBlock(text=clip(text, HEADER_LIMIT))
 
 
 def task_rows(task: HomeTask, today: date) -> list[Block]:
@@ -92,10 +93,12 @@ def task_rows(task: HomeTask, today: date) -> list[Block]:
 
 def waiting_rows(waiting: Waiting, zone) -> list[Block]:
     """Return what an alert asks, since when, and its Acknowledge and Snooze."""
-    since = day_and_time(waiting.since.astimezone(zone))
+    said = f"Sent {day_and_time(waiting.since.astimezone(zone))}"
+    if waiting.snoozed_until is not None:
+        said += f" · snoozed until {day_and_time(waiting.snoozed_until.astimezone(zone))}"
     return [
         SectionBlock(
-            text=MarkdownTextObject(text=clip(f"{waiting.asks}\n_Sent {since}._", SECTION_LIMIT))
+            text=MarkdownTextObject(text=clip(f"{waiting.asks}\n_{said}._", SECTION_LIMIT))
         ),
         ActionsBlock(
             block_id=f"{ALERT_BLOCK}{waiting.alert_id}",

@@ -30,7 +30,7 @@ def render_s_curve(curve: SCurve, title: str, currency: str | None, zone: ZoneIn
     figure = Figure(figsize=SIZE, dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    axes.set_title(title, loc="left", fontsize=12)
+    axes.set_title(title, loc="left", fontsize=12, parse_math=False)  # a "$" is a dollar
     if curve.is_empty:
         axes.text(0.5, 0.5, "No planned dates yet", ha="center", va="center")
         axes.set_axis_off()
@@ -47,7 +47,7 @@ def render_s_curve(curve: SCurve, title: str, currency: str | None, zone: ZoneIn
     axes.set_ylim(bottom=0)
     axes.grid(True, alpha=0.3)
     axes.legend(loc="upper left", fontsize=9)
-    locator = mdates.AutoDateLocator(maxticks=8)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # a few days up to years
     axes.xaxis_date()
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -1,7 +1,7 @@
 """`siteloop digest --project KEY [--date DAY] [--post] [--chart FILE.png]`: a day's digest."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +32,7 @@ def digest(
     from bot.clock import SystemClock
     from bot.notify.tick import load_rules
     from bot.services import digest as digests
-    from rules.rulebook import RulebookError
+    from rules.rulebook import DigestPlan, RulebookError
     from rules.slack_text import plain
     from storage import projects
     from storage.db import make_session_factory, session_scope
@@ -57,14 +57,17 @@ def digest(
                 known = ", ".join(project_keys(session)) or "none yet"
                 common.fail(f"there is no project {project.upper()} (projects: {known})", 2)
             calendar = project_calendar(rulebook, found.key, found.calendar)
+            plan = rulebook.digest_for(found.key) or DigestPlan()  # printed even when off
             today = calendar.local_date(now)
             wanted = _day(day, today)
-            # A past day is drawn up as it stood when it ended.
-            at = min(now, calendar.start_of_day(wanted + timedelta(days=1)))
-            draft = digests.draw_up(session, found, calendar, wanted, at)
+            if post:
+                _check_postable(plan, calendar, wanted, now)
+            # A past day is drawn up as it stood at its digest time.
+            at = digests.digest_span(plan, calendar, wanted, now)[1]
+            draft = digests.draw_up(session, found, calendar, plan, wanted, now)
             if chart is not None:
                 _write(chart, digests.chart_png(session, found, calendar, at))
-            posted = _post(session, rulebook, found, calendar, wanted, now) if post else None
+            posted = _post(session, plan, found, calendar, wanted, now) if post else None
         delivery = common.deliver_once(settings, engine, sessions, clock) if posted else ""
     finally:
         engine.dispose()
@@ -96,17 +99,33 @@ def _write(path: Path, png: bytes) -> None:
         common.fail(f"--chart {path}: cannot be written ({error.strerror or error})", 2)
 
 
-def _post(session, rulebook, project, calendar, day, now) -> str | None:
+def _check_postable(plan, calendar, day: date, now) -> None:
+    """Refuse to post a day that has no digest, or whose digest time is still to come (its
+    once-a-day post would be used up before the day's work is in)."""
+    from bot.blocks.text import full_day
+
+    due = plan.instant_on(day, calendar)
+    if due is None:
+        common.fail(f"{full_day(day)} is not a working day: it has no digest to post", 2)
+    if now < due:
+        at = due.astimezone(calendar.zone).strftime("%H:%M")
+        common.fail(
+            f"today's digest is due at {at} on site: post it then (without --post, this "
+            "prints it as it stands now)",
+            2,
+        )
+
+
+def _post(session, plan, project, calendar, day, now) -> str | None:
     """Queue the digest to the project's channel; return what was done, None if it was
     queued before."""
     from bot.services import digest as digests
     from storage import projects
 
-    plan = rulebook.digest_for(project.key)
     channels = projects.channels_of(session, project)
-    target = (plan.to if plan else None) or (channels[0].slack_channel_id if channels else None)
+    target = plan.to or (channels[0].slack_channel_id if channels else None)
     if target is None:
         common.fail(f"{project.key} has no channel: link one with /siteloop setup", 2)
-    if not digests.queue_digest(session, project, calendar, day, now, target):
+    if not digests.queue_digest(session, project, calendar, plan, day, now, target):
         return None
     return f"Queued for channel {target}, its S-curve to follow in its thread."

@@ -98,6 +98,7 @@ def _settings(slack: SlackEmulator, database: Path):
         DATABASE_URL=f"sqlite:///{database}",
         SITELOOP_LOG_FORMAT="json",
         SITELOOP_TICK_SECONDS=86_400,  # the stage runs the rules itself, on the site clock
+        SITELOOP_HOME_REFRESH_SECONDS=86_400,  # Home tabs are published as they are opened
     )
 
 

@@ -13,7 +13,8 @@ outbox kind (see `bot.delivery.dispatcher` for the steps' order):
 - an edit of a card: once sent, the card is edited again if the task moved on meanwhile
   (`assignment.card_edited`);
 - an end-of-day digest: once sent, its S-curve is queued in its thread
-  (`digest.digest_delivered`), and drawn just before it is uploaded (`digest.chart_step`);
+  (`digest.digest_delivered`), drawn just before it is uploaded (`digest.chart_step`), and
+  once it is in Slack the project's Home tabs show it (`digest.chart_delivered`);
 - a Home tab: drawn just before it is published (`home.home_step`); once published, it is
   noted as showing what was true then (`home.home_shown`).
 
@@ -72,6 +73,7 @@ def delivery_steps(rules_path: Path | None = None, clock: Clock | None = None) -
             OutboxKind.TASK_CARD: assignment.card_delivered,
             OutboxKind.TASK_CARD_UPDATE: assignment.card_edited,
             OutboxKind.DIGEST: digest.digest_delivered,
+            OutboxKind.DIGEST_CHART: digest.chart_delivered,
             OutboxKind.HOME_VIEW: home.home_shown,
         },
         "after_failed": {OutboxKind.TASK_CARD: assignment.card_failed},

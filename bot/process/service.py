@@ -56,9 +56,6 @@ class PartState(StrEnum):
 
 # Slack waits 3 s for an ack; a Web API call that hangs longer than this is treated as failed.
 WEB_API_TIMEOUT_SECONDS = 10
-# How often the Home tabs are checked for changes: a change shows within this and
-# `bot.services.home.SETTLE`.
-HOME_REFRESH_SECONDS = 2
 
 
 class Service:
@@ -158,7 +155,7 @@ class Service:
         self._scheduler = start_scheduler(
             {
                 "rules": (self.settings.tick_seconds, self._scheduled_tick),
-                "home": (HOME_REFRESH_SECONDS, self._scheduled_home_refresh),
+                "home": (self.settings.home_refresh_seconds, self._scheduled_home_refresh),
             }
         )
         self.dispatcher = build_dispatcher(self.runtime, idle_seconds=self.role.outbox_idle_seconds)

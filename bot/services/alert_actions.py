@@ -50,7 +50,7 @@ from bot.services.task_actions import Click
 from rules.calendar import Calendar
 from rules.rule import Audience
 from rules.vocabulary import OutboxKind, Role
-from storage import alerts, projects
+from storage import alerts, home, projects
 from storage.members import display_name
 from storage.models import Alert, Member, OutboxMessage, Project, Task
 from storage.outbox import UPDATE, enqueue, is_person
@@ -71,9 +71,11 @@ Enroll = Callable[[str], Member]
 def clicked_alert(session: Session, click: Click) -> tuple[Alert, OutboxMessage]:
     """Return the alert whose delivered message was clicked, and that message; refuse others."""
     message = None
-    if click.in_home:  # the tab's row names the alert; it must have reached this person
+    if click.in_home:  # the tab's row names the alert; its escalation must have reached them
         alert_id = home_layout.alert_of_block(click.block_id)
         message = alerts.notification_to(session, alert_id, click.user) if alert_id else None
+        if message is not None and not alert_messages.is_escalation_payload(message.payload):
+            message = None
     elif click.channel and click.message_ts:
         message = alerts.notification_at(session, click.channel, click.message_ts)
     if message is None and click.value and click.value.isdigit():
@@ -129,6 +131,8 @@ def press(
     elif click.action_id == alert_messages.SNOOZE:
         until = _snooze_until(click.value, project, now, rules_path)
         alerts.snooze(session, alert, until, now)
+        readers = [m.target for m in alerts.notifications(session, alert.id) if is_person(m.target)]
+        home.ask_for_people(session, readers)
         said = f":zzz: Snoozed by {who} until {_at(until, now, zone)}; reminders go on then."
         keep = True
     elif click.action_id == alert_messages.REASSIGN:
@@ -280,8 +284,11 @@ def _reassign(
 def escalation_delivered(session: Session, job, channel: str, ts: str, now: datetime) -> None:
     """After-sent step for alert messages: keep the payload as sent; and if the alert was
     acknowledged while this escalation was on its way (a press on it before its delivery was
-    recorded), show that on it too, as on the alert's other escalations."""
+    recorded), show that on it too, as on the alert's other escalations. A DM's reader has it
+    on their Home tab from now."""
     keep_payload(session, job, channel, ts, now)
+    if is_person(job.target):  # what waits on them shows on their Home tab once it reached them
+        home.ask_for_people(session, [job.target])
     message = session.get(OutboxMessage, job.id)
     alert = session.get(Alert, message.alert_id) if message and message.alert_id else None
     blocks = (message.payload.get("args") or {}).get("blocks") or [] if message else []

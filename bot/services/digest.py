@@ -34,7 +34,7 @@ from bot.notify.tick import project_calendar_in_force
 from rules.calendar import Calendar
 from rules.rulebook import DigestPlan, Rulebook
 from rules.vocabulary import OutboxKind
-from storage import outbox, projects
+from storage import home, outbox, projects
 from storage.db import session_scope
 from storage.digest import DigestRead, read_digest
 from storage.models import OutboxMessage, Project
@@ -65,13 +65,15 @@ def draw_up(
     session: Session,
     project: Project,
     calendar: Calendar,
+    plan: DigestPlan,
     day: date,
-    at: datetime,
+    now: datetime,
     zone: ZoneInfo | None = None,
 ) -> DraftDigest:
-    """Return `project`'s digest of local `day` as of `at`, times in `zone` (default: the
-    site's)."""
-    read = read_digest(session, project, calendar, day, at)
+    """Return `project`'s digest of local `day` under `plan`, as it stands at `now` or, once
+    its time has passed, at its time (a digest posted late says what it would have said);
+    times in `zone` (default: the site's)."""
+    read = read_digest(session, project, calendar, day, digest_span(plan, calendar, day, now))
     view = HealthView(
         key=project.key,
         name=project.name,
@@ -81,6 +83,15 @@ def draw_up(
     )
     blocks = [b.to_dict() for b in digest_blocks(view, read.digest, read.names)]
     return DraftDigest(read, view, digest_text(view, read.digest, read.names), blocks)
+
+
+def digest_span(
+    plan: DigestPlan, calendar: Calendar, day: date, now: datetime
+) -> tuple[datetime, datetime]:
+    """Return what the digest of `day` covers at `now`: from the previous digest to this
+    one's time, or to `now` before then."""
+    start, end = plan.span(day, calendar)
+    return start, max(start, min(now, end))
 
 
 def due_day(plan: DigestPlan, calendar: Calendar, now: datetime, since: date) -> date | None:
@@ -115,24 +126,32 @@ def queue_due_digests(sessions: sessionmaker[Session], rulebook: Rulebook, now: 
             with session_scope(sessions) as session:
                 project = session.get_one(Project, project_id)
                 calendar = project_calendar(rulebook, project.key, project.calendar)
-                queued += queue_digest(session, project, calendar, day, now, target)
+                plan = rulebook.digest_for(project.key) or DigestPlan()
+                queued += queue_digest(session, project, calendar, plan, day, now, target)
         except Exception:  # one project's fault must not hold back the others' digests
             log.exception("could not queue the digest of project %s for %s", project_id, day)
     return queued
 
 
 def queue_digest(
-    session: Session, project: Project, calendar: Calendar, day: date, now: datetime, target: str
+    session: Session,
+    project: Project,
+    calendar: Calendar,
+    plan: DigestPlan,
+    day: date,
+    now: datetime,
+    target: str,
 ) -> int:
     """Queue `project`'s digest of `day` to `target`, once; return 1 if it was new, else 0."""
     key = dedupe_key(project.id, day)
     if session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
         return 0
-    draft = draw_up(session, project, calendar, day, now)
+    draft = draw_up(session, project, calendar, plan, day, now)
+    at = digest_span(plan, calendar, day, now)[1]  # the chart is drawn as of the same instant
     payload = {
         "method": outbox.POST_MESSAGE,
         "args": {"text": draft.text, "blocks": draft.blocks, "unfurl_links": False},
-        "chart": {"project_id": project.id, "day": day.isoformat(), "at": now.isoformat()},
+        "chart": {"project_id": project.id, "day": day.isoformat(), "at": at.isoformat()},
     }
     outbox.enqueue(
         session,
@@ -205,6 +224,13 @@ def digest_delivered(session: Session, job: Any, channel: str, ts: str, now: dat
         project_id=project.id,
         dedupe_key=f"digest-chart:{project.id}:{chart['day']}",
     )
+
+
+def chart_delivered(session: Session, job: Any, channel: str, ts: str, now: datetime) -> None:
+    """After-sent step for charts: the project's people see the new S-curve on their Home."""
+    chart = job.payload.get("chart")
+    if chart:
+        home.ask_for_project(session, chart["project_id"])
 
 
 def chart_png(session: Session, project: Project, calendar: Calendar, at: datetime) -> bytes:

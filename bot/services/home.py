@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownT
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.blocks import alert_messages
 from bot.blocks import home as layout
 from bot.blocks.health import HealthView, health_blocks, s_curve_blocks
 from bot.blocks.help import help_blocks
@@ -55,6 +56,10 @@ START = (
     "You are not on a project yet. In your project's channel, type "
     "`/siteloop setup TWR Tower A` to start one (you manage it), or ask its manager to add you."
 )
+UNDRAWN = (
+    "siteloop could not draw your Home tab just now; it tries again with the next change. "
+    "Type `/tasks mine` in a project's channel for your tasks."
+)
 _OPEN = [status for status in TaskStatus if status.is_open]
 
 
@@ -69,9 +74,9 @@ def home_blocks(session: Session, user: str, now: datetime, rules_path: Path | N
             DividerBlock(),
             *help_blocks(),
         ]
-    zone = ZoneInfo(member.timezone or "UTC")
+    zone = ZoneInfo(member.timezone or (on[0].timezone if on else "UTC"))
     blocks: list[Block] = [layout.header("Your tasks"), *_task_blocks(tasks, now, zone)]
-    blocks += _waiting_blocks(session, member, zone)
+    blocks += _waiting_blocks(session, member, now, zone)
     blocks += _crew_blocks(session, member, now, zone)
     managed = [p for p in on if projects.role_of(session, p, member) is Role.MANAGER]
     for project in managed[:MAX_PROJECTS]:
@@ -128,8 +133,12 @@ def _task_blocks(tasks: list[Task], now: datetime, zone: ZoneInfo) -> list[Block
     return blocks
 
 
-def _waiting_blocks(session: Session, member: Member, zone: ZoneInfo) -> list[Block]:
-    waiting = alerts.waiting_on(session, member.slack_user_id)
+def _waiting_blocks(session: Session, member: Member, now: datetime, zone: ZoneInfo) -> list[Block]:
+    waiting = [
+        (alert, message)
+        for alert, message in alerts.waiting_on(session, member.slack_user_id)
+        if alert_messages.is_escalation_payload(message.payload)  # a follow-up asks for a report
+    ]
     if not waiting:
         return []
     blocks: list[Block] = [layout.header("Waiting on you")]
@@ -137,7 +146,8 @@ def _waiting_blocks(session: Session, member: Member, zone: ZoneInfo) -> list[Bl
         text = str(message.payload.get("args", {}).get("text") or alert.rule_id)
         asks = text.strip().splitlines()[0] if text.strip() else alert.rule_id
         since = message.sent_at or alert.opened_at
-        blocks += layout.waiting_rows(layout.Waiting(alert.id, asks, since), zone)
+        snoozed = alert.snoozed_until if alert.snoozed_until and alert.snoozed_until > now else None
+        blocks += layout.waiting_rows(layout.Waiting(alert.id, asks, since, snoozed), zone)
     if len(waiting) > MAX_WAITING:
         blocks.append(layout.more(len(waiting) - MAX_WAITING, "your DMs from siteloop"))
     return blocks
@@ -152,7 +162,7 @@ def _crew_blocks(session: Session, member: Member, now: datetime, zone: ZoneInfo
     for crew in crews[:MAX_CREWS]:
         query = sa.select(Task).where(Task.crew_id == crew.id, Task.status.in_(_OPEN))
         tasks = sorted(session.scalars(query), key=_urgency)
-        blocks.append(layout.header(f"{crew.name} crew · {crew.project.key}"))
+        blocks.append(layout.header(f"{crew.name} crew · {crew.project.key}"))  # clipped there
         lines = [task_line(t, crew.project, today) for t in tasks[:MAX_CREW_LINES]] or [
             "No open tasks for the crew."
         ]
@@ -169,7 +179,7 @@ def queue_home_refreshes(sessions: sessionmaker[Session], now: datetime) -> int:
     many were queued. Each goes out `SETTLE` from now, drawn as it goes (`home_step`)."""
     queued = 0
     with session_scope(sessions) as session:
-        for stale in home.stale_homes(session):
+        for stale in home.stale_homes(session, now):
             # One publication per change, whichever replica notices it first.
             change = (
                 stale.changed_at.isoformat() if stale.changed_at else f"asked:{now.isoformat()}"
@@ -193,16 +203,25 @@ def home_step(rules_path: Path | None, clock: Clock):
     def draw(sessions: sessionmaker[Session], client: WebClient, job: Any) -> Mapping[str, Any]:
         now = clock.now()
         with session_scope(sessions, read_only=True) as session:
-            blocks = home_blocks(session, job.target, now, rules_path)
-            shown = home.latest_change(session, job.payload["member_id"], now)
+            shown = home.latest_change(session, job.payload["member_id"], now)  # before drawing
+            try:
+                blocks = home_blocks(session, job.target, now, rules_path)
+            except Exception:  # publish a tab that says so, rather than one Slack refuses
+                log.exception("could not draw the Home tab of %s", job.target)
+                blocks = [layout.lines_block([UNDRAWN])]
         args = {**job.payload["args"], "view": home_view(blocks)}
-        return {**job.payload, "args": args, "shown": shown.isoformat()}
+        return {**job.payload, "args": args, "shown": shown.isoformat(), "drawn": now.isoformat()}
 
     return draw
 
 
 def home_shown(session: Session, job: Any, channel: str, ts: str, now: datetime) -> None:
     """After-sent step: the tab now shows the changes it was drawn with."""
-    shown = job.payload.get("shown")
-    if shown:
-        home.note_shown(session, job.payload["member_id"], datetime.fromisoformat(shown))
+    shown, drawn = job.payload.get("shown"), job.payload.get("drawn")
+    if shown and drawn:
+        home.note_drawn(
+            session,
+            job.payload["member_id"],
+            datetime.fromisoformat(shown),
+            datetime.fromisoformat(drawn),
+        )

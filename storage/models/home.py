@@ -13,9 +13,11 @@ class HomeTab(Base):
 
     siteloop republishes it when something it shows changes: a task of one of the person's
     projects (`tasks.updated_at`) or an alert (opened, notified, acknowledged, resolved) later
-    than `shown_at`, the latest change its last published view was drawn with (read in the
-    same session as the view, so a change committed while it was drawn is later still).
-    NULL asks for it now.
+    than `shown_at`, the latest change its last published view was drawn with (read before
+    the view, so a change committed while it was drawn is later still). NULL asks for it now.
+    `drawn_at` is when that view was drawn: a tab is drawn again an hour on (its "ago"s and
+    what is late move with time), and once more shortly after a change just before it was
+    drawn (a writer stamps its change before it commits). See `storage.home.is_stale`.
     """
 
     __tablename__ = "home_tabs"
@@ -26,3 +28,4 @@ class HomeTab(Base):
     )
     opened_at: Mapped[datetime] = mapped_column(Instant)
     shown_at: Mapped[datetime | None] = mapped_column(Instant)
+    drawn_at: Mapped[datetime] = mapped_column(Instant)

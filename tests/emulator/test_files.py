@@ -88,3 +88,19 @@ def test_an_app_without_files_write_is_refused_an_upload_url(clock):
         "files:write",
     )
     assert "users:read.email" in answer["provided"].split(",")
+
+
+def test_a_home_tab_may_show_only_a_file_slack_has(clock):
+    with SlackEmulator(clock=clock) as slack:
+        slack.add_user("U0ANN", name="ann")
+        client = WebClient(base_url=slack.api_url, token=slack.bot_token)
+        image = {"type": "image", "slack_file": {"id": "F0NOPE"}, "alt_text": "S-curve"}
+
+        with pytest.raises(SlackApiError) as refused:
+            client.views_publish(user_id="U0ANN", view={"type": "home", "blocks": [image]})
+
+    answer = refused.value.response.data
+    assert answer["error"] == "invalid_arguments"
+    assert answer["response_metadata"]["messages"] == [
+        "[ERROR] invalid slack_file: no file 'F0NOPE' [json-pointer:/blocks/0/slack_file]"
+    ]

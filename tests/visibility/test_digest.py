@@ -109,3 +109,32 @@ def test_no_digest_on_a_day_off_or_when_switched_off(site, slack):
     twr_off = parse_rulebook(shipped + "projects:\n  TWR:\n    digest: off\n", "rules.yml")
     assert queue_due_digests(site.runtime.sessions, twr_off, monday_end) == 0
     assert queue_due_digests(site.runtime.sessions, site.service.rulebook, monday_end) == 1
+
+
+def test_a_report_after_the_digest_is_in_the_next_one(site, slack):
+    plan_task(site, "Pour slab L3", assignee="U0CAM", planned_finish=date(2026, 12, 4))
+    site.at(TUESDAY_END)  # Tuesday's digest, at 17:00
+    site.clock.advance(timedelta(hours=1, minutes=15))  # 18:15: the crew stayed on
+    slack.driver.command("/update", "TWR-1 40% 12 m3 poured late", user="U0CAM", channel=CHANNEL)
+    site.step()
+
+    site.at(TUESDAY_END + timedelta(days=1))
+
+    tuesday, wednesday = digests(slack)
+    assert "No reports today." in tuesday.rendered
+    assert "1 report from 1 person: Cam Le 1" in wednesday.rendered
+    assert "• TWR-1 Pour slab L3 0% → 40%" in wednesday.rendered
+
+
+def test_a_digest_posted_late_says_what_it_said_at_its_time(site, slack):
+    plan_task(site, "Pour slab L3", assignee="U0CAM", planned_finish=date(2026, 12, 4))
+    slack.driver.command("/update", "TWR-1 40%", user="U0CAM", channel=CHANNEL)
+    site.step()
+    # Down over the evening; back at 19:00, after another report.
+    site.clock.set(TUESDAY_END + timedelta(hours=1))
+    slack.driver.command("/update", "TWR-1 90%", user="U0CAM", channel=CHANNEL)
+    site.at(TUESDAY_END + timedelta(hours=2))
+
+    [digest] = digests(slack)
+    assert "• TWR-1 Pour slab L3 0% → 40%" in digest.rendered  # 90% is tomorrow's news
+    assert "As of Tue 01 Dec 17:00." in digest.rendered

@@ -82,3 +82,28 @@ def test_it_refuses_an_unknown_project_a_bad_day_and_a_day_to_come(site, tmp_pat
         refused = run_siteloop("digest", *args, env=env, cwd=tmp_path)
         assert refused.returncode == 2 and said in refused.stderr, refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_it_will_not_post_today_before_the_digest_time(site, slack, tmp_path):
+    # A site whose day is now around noon (whatever the hour here), its digest due at 23:59.
+    offset = (12 - datetime.now(UTC).hour) % 24
+    zone = f"Etc/GMT{-offset:+d}" if offset <= 12 else f"Etc/GMT{24 - offset:+d}"
+    rules = tmp_path / "rules.yml"
+    rules.write_text(
+        f"calendar: {{timezone: {zone}, workdays: mon-sun, hours: '00:00-23:59'}}\n"
+        "digest: {at: '23:59'}\nrules: []\n"
+    )
+    env = environment(
+        tmp_path,
+        DATABASE_URL=site.settings.database_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        SITELOOP_RULES=str(rules),
+    )
+
+    early = run_siteloop("digest", "--project", "TWR", "--post", env=env, cwd=tmp_path)
+
+    assert early.returncode == 2, early.stdout
+    assert "today's digest is due at 23:59 on site: post it then" in early.stderr
+    assert not any("end of day" in m.rendered for m in slack.messages(CHANNEL))

@@ -99,6 +99,18 @@ def test_a_burst_of_reports_republishes_the_tab_once(site, slack):
     settle(site)
     assert len(slack.calls("views.publish")) == published + 1  # nothing new, nothing sent
 
+    # Drawn once more half a minute on (a change stamped before it committed is caught),
+    # then hourly (its "ago"s and what is late move on); nothing in between.
+    site.clock.advance(seconds=30)
+    settle(site)
+    assert len(slack.calls("views.publish")) == published + 2
+    site.clock.advance(minutes=30)
+    settle(site)
+    assert len(slack.calls("views.publish")) == published + 2
+    site.clock.advance(minutes=30)
+    settle(site)
+    assert len(slack.calls("views.publish")) == published + 3
+
 
 def test_what_waits_on_a_lead_is_on_the_tab_and_acknowledged_from_it(site, slack):
     stalled_task(site, slack)
@@ -121,6 +133,22 @@ def test_what_waits_on_a_lead_is_on_the_tab_and_acknowledged_from_it(site, slack
     assert "Waiting on you" not in home_of(slack, "U0BOB").rendered
     [dm] = slack.dms("U0BOB")
     assert "Acknowledged by" in dm.rendered  # the escalation says who did it, as from the DM
+
+
+def test_an_alert_snoozed_from_the_tab_says_until_when(site, slack):
+    stalled_task(site, slack)
+    site.at(site_time(2, 8))
+    site.at(site_time(2, 13, 30))
+    tab = opened(site, slack, "U0BOB")
+    site.clock.advance(seconds=20)
+
+    slack.driver.click_in_view("U0BOB", tab.id, "alert_snooze", value="1h")
+    settle(site)
+
+    said = home_of(slack, "U0BOB").rendered
+    assert "_Sent Wed 02 Dec 13:30 · snoozed until Wed 02 Dec 14:30._" in said
+    [dm] = slack.dms("U0BOB")
+    assert "Snoozed by" in dm.rendered
 
 
 def test_a_manager_sees_the_health_late_and_blocked_and_the_s_curve(site, slack):

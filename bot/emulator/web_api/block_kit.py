@@ -6,7 +6,7 @@ limits are those Slack documents (`tests/fixtures/slack/block_kit_limits.json`).
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from bot.emulator.state.ids import IdSource
@@ -92,6 +92,21 @@ def message_block_errors(blocks: list[Any]) -> list[str]:
     checker = _Checker()
     _check_blocks(checker, blocks, "/blocks", BLOCKS_PER_MESSAGE)
     return checker.errors
+
+
+def unknown_files(blocks: Any, known: Collection[str]) -> list[str]:
+    """Return Slack's complaints about image blocks showing a `slack_file` it does not have."""
+    if not isinstance(blocks, list):
+        return []
+    return [
+        f"invalid slack_file: no file {block['slack_file'].get('id')!r} "
+        f"[json-pointer:/blocks/{i}/slack_file]"
+        for i, block in enumerate(blocks)
+        if isinstance(block, dict)
+        and block.get("type") == "image"
+        and isinstance(block.get("slack_file"), dict)
+        and block["slack_file"].get("id") not in known
+    ]
 
 
 def view_errors(view: Any) -> list[str]:

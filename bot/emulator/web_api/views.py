@@ -3,7 +3,7 @@
 from typing import Any
 
 from bot.emulator.state.models import View
-from bot.emulator.web_api.block_kit import assign_block_ids, view_errors
+from bot.emulator.web_api.block_kit import assign_block_ids, unknown_files, view_errors
 from bot.emulator.web_api.context import ApiContext, Args, require, structured
 from bot.emulator.web_api.errors import ApiError, invalid_arguments
 
@@ -125,6 +125,9 @@ def publish_view(ctx: ApiContext, args: Args) -> dict[str, Any]:
     if user is None:
         raise ApiError("user_not_found")
     definition = view_definition(args, "home")
+    missing = unknown_files(definition.get("blocks"), ctx.ws.files)
+    if missing:
+        raise invalid_arguments(missing)
     current = next((v for v in ctx.ws.open_views(user.id) if v.type == "home"), None)
     if current and args.get("hash") and args["hash"] != current.payload.get("hash"):
         raise ApiError("hash_conflict")

@@ -65,7 +65,7 @@ def handle_press(*, ack, body, client, respond, runtime: Runtime, **_) -> None:
                 rules_path=runtime.settings.rules_path,
             )
             if click.in_home:
-                home.ask_for(session, actor.id)
+                home.ask_for(session, [actor.id])
     except UserError as refusal:
         if click.in_home:  # a Home tab has no response_url: the DM says it
             tell_privately(runtime, click, str(refusal))

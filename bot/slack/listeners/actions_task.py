@@ -40,7 +40,7 @@ def handle_press(*, ack, body, client, runtime: Runtime, **_) -> None:
             actor = enroll(session, click.user, now)
             task_actions.press(session, actor, task_actions.card_task(session, click), click, now)
             if click.in_home:
-                home.ask_for(session, actor.id)
+                home.ask_for(session, [actor.id])
     except UserError as refusal:
         tell(runtime, click, str(refusal))
 

@@ -19,8 +19,8 @@ def handle(*, event, client, runtime: Runtime, **_) -> None:
     with session_scope(runtime.sessions) as session:
         member = enroll(session, user, now)
     with session_scope(runtime.sessions, read_only=True) as session:
+        shown = home.latest_change(session, member.id, now)  # before drawing: see storage.home
         blocks = home_blocks(session, user, now, runtime.settings.rules_path)
-        shown = home.latest_change(session, member.id, now)
     client.views_publish(user_id=user, view=home_view(blocks))
     with session_scope(runtime.sessions) as session:
-        home.note_opened(session, member.id, runtime.clock.now(), shown=shown)
+        home.note_drawn(session, member.id, shown, now, opened=True)

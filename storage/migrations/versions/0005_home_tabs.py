@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("opened_at", INSTANT, nullable=False),
         sa.Column("shown_at", INSTANT, nullable=True),
+        sa.Column("drawn_at", INSTANT, nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["members.id"],
