@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, ValidationError
 
 from rules.calendar import (
     Calendar,
@@ -40,6 +40,7 @@ from rules.calendar import (
     parse_timezone,
     parse_workdays,
 )
+from rules.grammar.log import DEFAULT_DELAY_TYPES
 from rules.rule import Clock, Conditions, Model, Rule, Span, Step, choice_of
 from rules.vocabulary import Severity
 
@@ -167,11 +168,15 @@ class ProjectSection(Model):
     rules: dict[str, RuleTuning] = Field(default_factory=dict)
 
 
+DelayType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,31}$")]
+
+
 class RulebookFile(Model):
     """The whole file, as written."""
 
     calendar: CalendarSpec
     digest: DigestSetting = Field(default_factory=DigestSpec)
+    delay_types: tuple[DelayType, ...] = Field(DEFAULT_DELAY_TYPES, min_length=1)
     rules: tuple[Rule, ...]
     projects: dict[str, ProjectSection] = Field(default_factory=dict)
 
@@ -195,6 +200,7 @@ class Rulebook:
     rules: tuple[Rule, ...]
     projects: Mapping[str, ProjectRules]
     digest: DigestPlan | None = DigestPlan()
+    delay_types: tuple[str, ...] = DEFAULT_DELAY_TYPES  # the daily log's (`/log delay`)
 
     def digest_for(self, key: str) -> DigestPlan | None:
         """Return the digest in force for project `key`, or None when it is off."""
@@ -250,7 +256,9 @@ def parse_rulebook(text: str, source: str = "rules.yml") -> Rulebook:
     projects, problems = _projects(parsed, calendar, digest, raw, source)
     if problems:
         raise RulebookError(problems)
-    return Rulebook(source, calendar, parsed.rules, projects, digest)
+    return Rulebook(
+        source, calendar, parsed.rules, projects, digest, tuple(dict.fromkeys(parsed.delay_types))
+    )
 
 
 def _digest_plan(setting: DigestSpec, base: DigestPlan | None) -> DigestPlan | None:

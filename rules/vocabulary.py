@@ -50,6 +50,15 @@ class UpdateKind(StrEnum):
     QUANTITY = "quantity"
 
 
+class LogKind(StrEnum):
+    """A section of a project's daily log (`/log`)."""
+
+    WEATHER = "weather"
+    DELAY = "delay"
+    MANPOWER = "manpower"
+    NOTE = "note"
+
+
 class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"

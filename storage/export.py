@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from storage.models import Alert, Crew, Member, Project, Task, Update
+from rules.vocabulary import UpdateKind
+from storage.models import Alert, Crew, LogEntry, Member, Project, Task, Update
 
 TASK_COLUMNS = (
     "key",
@@ -160,3 +163,121 @@ def alert_rows(session: Session, project: Project) -> Iterator[dict[str, Any]]:
             "resolved_at": alert.resolved_at,
             "resolved_by_update": alert.resolved_by_update_id,
         }
+
+
+DAILYLOG_COLUMNS = (
+    "day",
+    "section",
+    "crew",
+    "task",
+    "workers",
+    "hours",
+    "cost_code",
+    "delay_type",
+    "start",
+    "end",
+    "duration_minutes",
+    "location",
+    "description",
+    "conditions",
+    "precipitation_mm",
+    "temperature_c",
+    "quantity",
+    "unit",
+    "who",
+    "recorded_at",
+)
+_SECTIONS = ("weather", "manpower", "delay", "note", "quantity", "report")
+
+
+def dailylog_rows(
+    session: Session, project: Project, since: date | None, until: date | None
+) -> Iterator[dict[str, Any]]:
+    """Yield the project's daily log, a row per entry, day by day (site days, `since` and
+    `until` included): what was logged with `/log`, and each report of the day (a `quantity`
+    row when it installed something), in the columns of Procore's daily log."""
+    zone = ZoneInfo(project.timezone)
+    logged = (
+        sa.select(LogEntry, Task.number, Task.location, Crew.name, Member)
+        .outerjoin(Task, LogEntry.task_id == Task.id)
+        .outerjoin(Crew, LogEntry.crew_id == Crew.id)
+        .outerjoin(Member, LogEntry.member_id == Member.id)
+        .where(LogEntry.project_id == project.id)
+    )
+    if since is not None:
+        logged = logged.where(LogEntry.day >= since)
+    if until is not None:
+        logged = logged.where(LogEntry.day <= until)
+    rows = [
+        _log_row(project.key, entry, number, location, crew, member, zone)
+        for entry, number, location, crew, member in session.execute(logged)
+    ]
+    task_crew = aliased(Crew)
+    reported = (
+        sa.select(Update, Task.number, Task.location, task_crew.name, Member)
+        .join(Task, Update.task_id == Task.id)
+        .outerjoin(task_crew, Task.crew_id == task_crew.id)
+        .outerjoin(Member, Update.member_id == Member.id)
+        .where(
+            Update.project_id == project.id,
+            Update.retracted_at.is_(None),
+            Update.kind != UpdateKind.ACK,
+        )
+    )
+    if since is not None:
+        start = datetime.combine(since, time(), zone)
+        reported = reported.where(Update.occurred_at >= start)
+    if until is not None:
+        end = datetime.combine(until + timedelta(days=1), time(), zone)
+        reported = reported.where(Update.occurred_at < end)
+    for update, number, location, crew, member in session.execute(reported):
+        rows.append(
+            {
+                **dict.fromkeys(DAILYLOG_COLUMNS),
+                "day": update.occurred_at.astimezone(zone).date(),
+                "section": "quantity" if update.quantity is not None else "report",
+                "crew": crew,
+                "task": f"{project.key}-{number}",
+                "workers": update.manpower,
+                "hours": update.hours,
+                "location": location,
+                "description": update.note or update.raw_text,
+                "quantity": update.quantity,
+                "unit": update.unit,
+                "who": _name(member),
+                "recorded_at": update.occurred_at,
+            }
+        )
+    rows.sort(key=lambda r: (r["day"], _SECTIONS.index(r["section"]), r["recorded_at"]))
+    yield from rows
+
+
+def _log_row(
+    key: str,
+    entry: LogEntry,
+    number: int | None,
+    location: str | None,
+    crew: str | None,
+    member: Member | None,
+    zone: ZoneInfo,
+) -> dict[str, Any]:
+    return {
+        **dict.fromkeys(DAILYLOG_COLUMNS),
+        "day": entry.day,
+        "section": entry.kind.value,
+        "crew": crew,
+        "task": f"{key}-{number}" if number else None,
+        "workers": entry.workers,
+        "hours": entry.hours,
+        "delay_type": entry.delay_type,
+        "start": entry.starts_at.astimezone(zone).isoformat() if entry.starts_at else None,
+        "end": entry.ends_at.astimezone(zone).isoformat() if entry.ends_at else None,
+        "duration_minutes": entry.minutes,
+        "location": location,
+        "description": entry.text,
+        "conditions": entry.conditions,
+        "precipitation_mm": entry.precipitation_mm,
+        "temperature_c": entry.temperature_c,
+        "who": _name(member),
+        "recorded_at": entry.recorded_at,
+    }

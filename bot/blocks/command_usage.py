@@ -22,6 +22,14 @@ CATALOGUE: tuple[CommandUsage, ...] = (
     CommandUsage(
         "/tasks", "/tasks mine · @bob · blocked · late · all · Concrete", "narrow the list down"
     ),
+    CommandUsage(
+        "/log", "/log weather rain 25mm stopped 07:00-10:00", "the day's weather in the site log"
+    ),
+    CommandUsage(
+        "/log", "/log delay TWR-42 materials 3h waiting for pump", "log a delay, and what caused it"
+    ),
+    CommandUsage("/log", "/log manpower Concrete 6 8h · /log note …", "who worked; a note"),
+    CommandUsage("/log", "/log · /log yesterday", "the day's log"),
     CommandUsage("/siteloop", "/siteloop help", "what siteloop does and the commands you can use"),
     CommandUsage(
         "/siteloop",

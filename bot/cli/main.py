@@ -4,6 +4,7 @@ import signal
 import sys
 import threading
 from contextlib import nullcontext
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -90,6 +91,7 @@ class ExportKind(StrEnum):
     tasks = "tasks"
     updates = "updates"
     alerts = "alerts"
+    dailylog = "dailylog"
 
 
 class ExportFormat(StrEnum):
@@ -105,14 +107,26 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", help="File to write (default: stdout).")
     ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="dailylog: from this site day (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="dailylog: up to this site day (YYYY-MM-DD).")
+    ] = None,
 ) -> None:
-    """Export a project's tasks, updates or alerts for spreadsheets and other systems."""
+    """Export a project's tasks, updates, alerts or daily log for spreadsheets and other
+    systems."""
     from bot.cli.export_format import write_csv, write_json
     from storage import export as rows
     from storage.db import make_engine, make_session_factory
     from storage.projects import find_project
     from storage.tasks import project_keys
 
+    first, last = _day_option("--since", since), _day_option("--until", until)
+    if (first or last) and kind is not ExportKind.dailylog:
+        common.fail("--since and --until are for the daily log: `export dailylog …`", 2)
+    if first and last and last < first:
+        common.fail(f"--until {until} is before --since {since}", 2)
     settings = common.settings()
     engine = make_engine(settings.database_url)
     with make_session_factory(engine)() as session:
@@ -124,6 +138,10 @@ def export(
             ExportKind.tasks: (rows.task_rows, rows.TASK_COLUMNS),
             ExportKind.updates: (rows.update_rows, rows.UPDATE_COLUMNS),
             ExportKind.alerts: (rows.alert_rows, rows.ALERT_COLUMNS),
+            ExportKind.dailylog: (
+                lambda s, p: rows.dailylog_rows(s, p, first, last),
+                rows.DAILYLOG_COLUMNS,
+            ),
         }[kind]
         with (
             output.open("w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout)
@@ -133,7 +151,17 @@ def export(
             else:
                 count = write_json(producer(session, found), out)
     if output:
-        typer.echo(f"Wrote {count} {kind.value} of {found.key} to {output}.", err=True)
+        what = "daily log rows" if kind is ExportKind.dailylog else kind.value
+        typer.echo(f"Wrote {count} {what} of {found.key} to {output}.", err=True)
+
+
+def _day_option(name: str, given: str | None) -> date | None:
+    if given is None:
+        return None
+    try:
+        return date.fromisoformat(given)
+    except ValueError:
+        common.fail(f"{name} {given}: write the day as YYYY-MM-DD, e.g. 2026-12-01", 2)
 
 
 @cli.command()

@@ -149,7 +149,12 @@ def _play(stage: Stage, rng: random.Random) -> None:
     stage.at(0, "16:00")
     stage.tick()
 
-    say("Tuesday morning. TWR-3 is falling behind its plan; TWR-2 is still blocked.")
+    say("Tuesday morning. Rain until 08:00; Ann keeps the site's daily log from Slack.")
+    stage.at(1, "07:05")
+    stage.command("U0ANN", "/log", "weather heavy rain 18mm 24°C stopped 07:00-08:00")
+    stage.command("U0ANN", "/log", "manpower Concrete 6 8h")
+
+    say("TWR-3 is falling behind its plan; TWR-2 is still blocked.")
     stage.at(1, "08:00")
     stage.command("U0BOB", "/update", "TWR-1 60% second pour done, 14 m3")
     stage.at(1, "09:00")

@@ -2,6 +2,7 @@
 
 from storage.models.base import Base
 from storage.models.commands import CommandRun
+from storage.models.daylog import LogEntry
 from storage.models.home import HomeTab
 from storage.models.inbox import InboxEvent
 from storage.models.loop import Alert, OutboxMessage
@@ -17,6 +18,7 @@ __all__ = [
     "CrewMember",
     "HomeTab",
     "InboxEvent",
+    "LogEntry",
     "Member",
     "OutboxMessage",
     "Project",

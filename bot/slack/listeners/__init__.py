@@ -16,6 +16,7 @@ from bot.slack.listeners import (
     actions_alert,
     actions_task,
     home,
+    log_command,
     messages,
     reactions,
     report_commands,
@@ -35,6 +36,7 @@ SLASH_COMMANDS: dict[str, Handler] = {
     "/done": report_commands.handle,
     "/task": task_command.handle,
     "/tasks": tasks_command.handle,
+    "/log": log_command.handle,
 }
 
 # Event type → handler. Manifest subscriptions map onto these types (`message.im` → `message`).
