@@ -11,7 +11,8 @@ Definitions:
   much as the average of those with one; when no task has a budget, all weigh the same.
 - *Planned value* PV = Σ budget × plan for today; *earned value* EV = Σ budget × percent
   complete; *actual cost* AC = Σ cost recorded. CPI = EV / AC and SPI = EV / PV, None when
-  undefined (nothing spent, nothing planned yet).
+  undefined (nothing spent, nothing planned yet). The budget at completion BAC = Σ budget;
+  `value` derives CV, SV, EAC, ETC, VAC and TCPI from the four (`rules.earned_value`).
 - Cancelled tasks count only in the tasks by status.
 - *Quietest reporters*: the people with open tasks here, fewest reports in the last seven
   days first.
@@ -27,6 +28,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from rules.calendar import Calendar
+from rules.earned_value import EarnedValue
 from rules.facts import TaskFacts
 from rules.plan import planned_fractions
 from rules.vocabulary import TaskStatus
@@ -79,6 +81,14 @@ class ProjectHealth:
     open_alerts: tuple[RuleAlerts, ...]  # oldest first
     last_report_at: datetime | None
     quietest: tuple[tuple[str, int], ...]  # (Slack user id, reports in the window)
+    budget_at_completion: Decimal = Decimal(0)  # BAC: Σ budget of the tasks that count
+
+    @property
+    def value(self) -> EarnedValue:
+        """Return the earned value figures (CV, SV, EAC, ETC, VAC, TCPI…) of these amounts."""
+        return EarnedValue(
+            self.budget_at_completion, self.planned_value, self.earned_value, self.actual_cost
+        )
 
     @property
     def open_tasks(self) -> int:
@@ -142,6 +152,7 @@ def project_health(
         open_alerts=_by_rule(open_alerts),
         last_report_at=last_report_at,
         quietest=_quietest(counted, reports or {}),
+        budget_at_completion=_money(sum(budgets.values(), Decimal(0))),
     )
 
 

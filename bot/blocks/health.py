@@ -22,7 +22,17 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.task_card import STATUS_LABELS, describe_wait
-from bot.blocks.text import HEADER_LIMIT, SECTION_LIMIT, clip, day, day_and_time, money, number
+from bot.blocks.text import (
+    HEADER_LIMIT,
+    SECTION_LIMIT,
+    clip,
+    day,
+    day_and_time,
+    money,
+    number,
+    signed_money,
+)
+from rules.earned_value import EarnedValue
 from rules.facts import TaskFacts
 from rules.health import ProjectHealth
 from rules.slack_text import mrkdwn
@@ -100,10 +110,26 @@ def value_part(view: HealthView, health: ProjectHealth) -> str:
     def amount(value: Decimal) -> str:
         return money(value, view.currency)
 
-    return (
+    text = (
         f"*Earned value*\n{amount(health.earned_value)} earned · "
         f"{amount(health.planned_value)} planned · {amount(health.actual_cost)} spent\n"
         f"CPI {index_text(health.cpi)} · SPI {index_text(health.spi)}"
+    )
+    if health.budget_at_completion > 0:
+        text += "\n" + forecast_text(health.value, view.currency)
+    return text
+
+
+def forecast_text(value: EarnedValue, currency: str) -> str:
+    """Return where the budget is heading:
+    "Budget $1,500 · EAC $1,800 · ETC $1,200 · VAC -$300 · TCPI 1.11"."""
+    # Forecasts read in whole units: their cents would claim a precision they do not have.
+    eac = "–" if value.eac is None else money(round(value.eac), currency)
+    etc = "–" if value.etc is None else money(round(value.etc), currency)
+    vac = "–" if value.vac is None else signed_money(round(value.vac), currency)
+    return (
+        f"Budget {money(value.bac, currency)} · EAC {eac} · ETC {etc} · VAC {vac} · "
+        f"TCPI {index_text(value.tcpi)}"
     )
 
 

@@ -34,6 +34,14 @@ def money(value: float | Decimal, currency: str | None) -> str:
     return format_money(round(Decimal(str(value)), 2), currency)
 
 
+def signed_money(value: float | Decimal, currency: str | None) -> str:
+    """Return a variance with its sign before the currency: "-$300", "+$1,500", "$0"."""
+    amount = round(Decimal(str(value)), 2)
+    if amount == 0:
+        return money(amount, currency)
+    return f"{'-' if amount < 0 else '+'}{money(abs(amount), currency)}"
+
+
 def day(value: date) -> str:
     """Return a day as a message names it this week: "Fri 04 Dec"."""
     return f"{value:%a %d %b}"

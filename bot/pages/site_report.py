@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from bot.blocks.health import index_text, percent_text
 from bot.blocks.loop_report import RULE_COLUMNS, duration, ended_text
 from bot.blocks.task_card import STATUS_LABELS, describe_wait
-from bot.blocks.text import day_and_time, full_day, money
+from bot.blocks.text import day_and_time, full_day, money, signed_money
 from bot.services.site_report import SiteReport
 from rules.health import ProjectHealth
 
@@ -41,6 +41,10 @@ class Figures:
     ac: str
     cpi: str
     spi: str
+    bac: str
+    eac: str
+    vac: str
+    tcpi: str
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ def _figures(report: SiteReport, name: str, health: ProjectHealth) -> Figures:
     def amount(value) -> str:
         return money(value, report.currency)
 
+    value = health.value
     return Figures(
         name=name,
         open_tasks=health.open_tasks,
@@ -104,6 +109,10 @@ def _figures(report: SiteReport, name: str, health: ProjectHealth) -> Figures:
         ac=amount(health.actual_cost),
         cpi=index_text(health.cpi),
         spi=index_text(health.spi),
+        bac=amount(value.bac),
+        eac="–" if value.eac is None else amount(round(value.eac)),  # whole units, as forecasts
+        vac="–" if value.vac is None else signed_money(round(value.vac), report.currency),
+        tcpi=index_text(value.tcpi),
     )
 
 

@@ -6,11 +6,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.blocks.health import forecast_text, index_text
+from bot.blocks.text import money
+from bot.notify.tick import project_calendar_in_force
 from bot.services import assignment
 from bot.services.replies import Answer, UserError
 from bot.services.request import Request, require_known_people
+from rules.earned_value import EarnedValue
 from rules.grammar.numbers import format_money, format_number
 from rules.grammar.task_add import parse_task_add
+from rules.plan import plan_of
 from rules.slack_text import mrkdwn, plain
 from rules.task_refs import extract_mentions, find_task_refs
 from rules.vocabulary import Role, TaskStatus
@@ -112,6 +117,8 @@ def show(request: Request, args: list[str], reader: Member) -> Answer:
         spent = format_money(task.actual_cost or Decimal(0), currency)
         budget = _money(task.budget, currency)
         lines.append(f"Cost: {spent} of {budget} budget")
+    if task.budget is not None and task.budget > 0:
+        lines += _earned_value(request, task)
     recent = live_updates(request.session, task, limit=5)
     lines.append("Last reports:" if recent else "No reports yet.")
     for update in recent:
@@ -120,6 +127,31 @@ def show(request: Request, args: list[str], reader: Member) -> Answer:
         said = mrkdwn(plain(update.raw_text)) if update.raw_text else update.kind.value
         lines.append(f"• {when} · {who}: {said}")
     return Answer("\n".join(lines))
+
+
+def _earned_value(request: Request, task: Task) -> list[str]:
+    """Return the task's earned value lines: PV, EV, AC with CPI and SPI, and its forecast."""
+    calendar = project_calendar_in_force(request.rules_path, task.project)
+    plan = plan_of(task.planned_start, task.planned_finish, calendar, calendar)
+    budget = task.budget or Decimal(0)
+    planned = (
+        budget * Decimal(f.numerator) / Decimal(f.denominator)
+        if plan is not None and (f := plan.fraction_at(calendar, request.now))
+        else Decimal(0)
+    )
+    value = EarnedValue(
+        bac=budget,
+        pv=round(planned, 2),
+        ev=round(budget * task.percent_complete / 100, 2),
+        ac=task.actual_cost or Decimal(0),
+    )
+    currency = task.project.currency
+    return [
+        f"Earned value: {money(value.ev, currency)} earned · {money(value.pv, currency)} "
+        f"planned · {money(value.ac, currency)} spent · CPI {index_text(value.cpi)} · "
+        f"SPI {index_text(value.spi)}",
+        forecast_text(value, currency),
+    ]
 
 
 def describe(task: Task, project: Project) -> str:

@@ -30,6 +30,8 @@ def test_it_shows_progress_earned_value_and_what_is_late_or_blocked(site, slack)
     # The strip, with no budget, weighs as much as the average budgeted task.
     assert "*Progress*\n25% done · the plan says 22.4% by now" in said
     assert "$500 earned · $223.53 planned · $600 spent\nCPI 0.83 · SPI 2.24" in said
+    # The pour's budget, at the efficiency so far, ends at 1,200: 200 over.
+    assert "\nBudget $1,000 · EAC $1,200 · ETC $600 · VAC -$200 · TCPI 1.25\n" in said
     assert "Late (1):\n• TWR-2 Strip forms L2 — was due Sat 28 Nov" in said
     assert "Blocked (1):\n• TWR-2 Strip forms L2 — blocked for 0 s" in said
     assert "Due this week (1):\n• TWR-1 Pour slab L3 — due Fri 04 Dec" in said

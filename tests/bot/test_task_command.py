@@ -109,6 +109,9 @@ def test_show_gives_the_state_and_the_last_reports_in_the_readers_time(tower, sl
         "Status: in progress, 60% reported",
         "Quantity: 12 of 40 m³",
         "Cost: $1,500 of $12,000 budget",
+        # No planned dates: nothing is planned yet; 60% of 12,000 earned for 1,500 spent.
+        "Earned value: $7,200 earned · $0 planned · $1,500 spent · CPI 4.8 · SPI –",
+        "Budget $12,000 · EAC $2,500 · ETC $1,000 · VAC +$9,500 · TCPI 0.46",
         "Last reports:",
         "• Tue 01 Dec 08:00 · Bob Nguyen: TWR-1 60% 12 m3 poured cost:1500",
     ]

@@ -93,6 +93,10 @@ def test_the_html_report_shows_health_chart_crews_and_what_holds_work_up(
     figures = {
         key: text(browser, f"#{key}")
         for key in (
+            "bac",
+            "eac",
+            "vac",
+            "tcpi",
             "percent-complete",
             "planned-percent",
             "earned-value",
@@ -104,6 +108,10 @@ def test_the_html_report_shows_health_chart_crews_and_what_holds_work_up(
         )
     }
     assert figures == {
+        "bac": "$1,500",
+        "eac": "$1,800",
+        "vac": "-$300",
+        "tcpi": "1.11",  # the 1,000 of work left on the 900 of budget left
         "percent-complete": "33.3%",
         "planned-percent": "100%",
         "earned-value": "$500",
@@ -125,9 +133,33 @@ def test_the_html_report_shows_health_chart_crews_and_what_holds_work_up(
     assert sources and all(source.startswith("data:") for source in sources)
     # Earned value by crew adds up to the project's.
     assert rows(browser, "#crews") == [
-        ["Concrete", "1 / 1", "50%", "100%", "$1,000", "$500", "$600", "0.83", "0.5"],
-        ["No crew", "1 / 1", "0%", "100%", "$500", "$0", "$0", "–", "0"],
-        ["The project", "2 / 2", "33.3%", "100%", "$1,500", "$500", "$600", "0.83", "0.33"],
+        [
+            "Concrete",
+            "1 / 1",
+            "50%",
+            "100%",
+            "$1,000",
+            "$500",
+            "$600",
+            "0.83",
+            "0.5",
+            "$1,200",
+            "-$200",
+        ],
+        ["No crew", "1 / 1", "0%", "100%", "$500", "$0", "$0", "–", "0", "–", "–"],
+        [
+            "The project",
+            "2 / 2",
+            "33.3%",
+            "100%",
+            "$1,500",
+            "$500",
+            "$600",
+            "0.83",
+            "0.33",
+            "$1,800",
+            "-$300",
+        ],
     ]
     # What people typed reads as they typed it: escaped once, neither markup nor a mention.
     held = rows(browser, "#held-up")

@@ -19,7 +19,7 @@ def handle(*, ack, command, client, runtime, **_) -> None:
     text = (command.get("text") or "").strip()
 
     def work(session: Session, now) -> Answer:
-        request = build_request(session, command, words[1:], now)
+        request = build_request(session, command, words[1:], now, runtime.settings.rules_path)
         if subcommand == "add":
             return tasks.add(request, text[len(words[0]) :].strip())
         if subcommand == "assign":
