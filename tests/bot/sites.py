@@ -1,5 +1,8 @@
 """Arranging a site for end-to-end tests: a project set up from Slack, tasks on its plan."""
 
+from datetime import date
+from decimal import Decimal
+
 import sqlalchemy as sa
 
 from storage import projects
@@ -43,6 +46,19 @@ def plan_task(
             **fields,
         )
         return f"{key}-{task.number}"
+
+
+def plan_the_pour(siteloop) -> str:
+    """Plan Tower A's first task, Cam's pour of slab L3: Mon 30 Nov to Fri 4 Dec 2026, on a
+    budget of 1,000 (the numbers the health tests work out by hand)."""
+    return plan_task(
+        siteloop,
+        "Pour slab L3",
+        assignee="U0CAM",
+        planned_start=date(2026, 11, 30),
+        planned_finish=date(2026, 12, 4),
+        budget=Decimal(1000),
+    )
 
 
 def task(siteloop, key: str) -> Task:

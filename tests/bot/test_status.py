@@ -1,23 +1,15 @@
 """`/siteloop status`: a project's health, privately, from its channel or by its key."""
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
-from tests.bot.sites import answer, plan_task
+from tests.bot.sites import answer, plan_task, plan_the_pour
 
 CHANNEL = "C0TOWER"
 
 
 def test_it_shows_progress_earned_value_and_what_is_late_or_blocked(site, slack):
     # Tuesday 1 December 2026, 08:00 on site; the week runs Monday to Saturday.
-    plan_task(
-        site,
-        "Pour slab L3",
-        assignee="U0CAM",
-        planned_start=date(2026, 11, 30),
-        planned_finish=date(2026, 12, 4),
-        budget=Decimal(1000),
-    )
+    plan_the_pour(site)
     plan_task(site, "Strip forms L2", assignee="U0DEE", planned_finish=date(2026, 11, 28))
     slack.driver.command("/update", "TWR-1 50% $600 formwork up", user="U0CAM", channel=CHANNEL)
     slack.driver.command("/blocked", "TWR-2 waiting for the crane", user="U0DEE", channel=CHANNEL)

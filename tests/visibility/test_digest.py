@@ -10,7 +10,7 @@ from matplotlib.image import imread
 
 from bot.services.digest import queue_due_digests
 from rules.rulebook import DEFAULT_RULES, parse_rulebook
-from tests.bot.sites import plan_task
+from tests.bot.sites import plan_task, plan_the_pour
 
 CHANNEL = "C0TOWER"
 # Tuesday 1 December 2026 on site (UTC+7): the day's last shift ends at 17:00.
@@ -22,14 +22,7 @@ def digests(slack):
 
 
 def report_a_day(site, slack):
-    plan_task(
-        site,
-        "Pour slab L3",
-        assignee="U0CAM",
-        planned_start=date(2026, 11, 30),
-        planned_finish=date(2026, 12, 4),
-        budget=Decimal(1000),
-    )
+    plan_the_pour(site)
     plan_task(
         site,
         "Strip forms L2",

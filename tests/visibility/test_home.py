@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from tests.actions.cards import CHANNEL, run_task
-from tests.bot.sites import plan_task
+from tests.bot.sites import plan_task, plan_the_pour
 from tests.escalations.loop import site_time, stalled_task
 
 TUESDAY_END = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # 17:00 on site
@@ -191,14 +191,7 @@ def test_it_shows_a_crew_member_their_open_tasks_blocked_first_then_soonest_due(
 
 def test_it_shows_a_manager_each_projects_health(site, slack):
     slack.driver.command("/siteloop", "crew Concrete add @cam", user="U0ANN", channel=CHANNEL)
-    plan_task(
-        site,
-        "Pour slab L3",
-        assignee="U0CAM",
-        planned_start=date(2026, 11, 30),
-        planned_finish=date(2026, 12, 4),
-        budget=Decimal(1000),
-    )
+    plan_the_pour(site)
     slack.driver.command("/update", "TWR-1 50% $600 formwork up", user="U0CAM", channel=CHANNEL)
 
     home = opened(site, slack, "U0ANN").rendered
