@@ -16,6 +16,7 @@ spaces, punctuation, common synonyms), so an export from most scheduling tools r
 | budget | budget, cost budget, budgeted cost, amount |
 | quantity | quantity, qty, planned qty, planned quantity |
 | unit | unit, uom, units |
+| cost code | cost code, cost account, cbs, wbs code |
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ FIELDS = {
     "budget": ("budget", "cost budget", "budgeted cost", "amount"),
     "quantity": ("quantity", "qty", "planned qty", "planned quantity"),
     "unit": ("unit", "uom", "units"),
+    "cost_code": ("cost code", "cost account", "cbs", "wbs code"),
 }
 _SYNONYMS = {name: field for field, names in FIELDS.items() for name in names}
 _KEY = re.compile(r"^[A-Za-z]{2,6}-[0-9]{1,7}$")
@@ -66,6 +68,7 @@ class ScheduleRow:
     budget: Decimal | None = None
     quantity: Decimal | None = None
     unit: str | None = None
+    cost_code: str | None = None
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -132,6 +135,7 @@ def read_row(
         budget=parsed("budget", read_amount),
         quantity=parsed("quantity", read_amount),
         unit=unit,
+        cost_code=(cell.get("cost_code") or "")[:64] or None,
         problems=tuple(problems),
     )
 

@@ -29,6 +29,7 @@ TASK_COLUMNS = (
     "planned_qty",
     "installed_qty",
     "unit",
+    "cost_code",
     "last_update_at",
     "created_at",
     "external_id",
@@ -102,6 +103,7 @@ def task_rows(session: Session, project: Project) -> Iterator[dict[str, Any]]:
             "planned_qty": task.planned_qty,
             "installed_qty": task.installed_qty,
             "unit": task.unit,
+            "cost_code": task.cost_code,
             "last_update_at": task.last_update_at,
             "created_at": task.created_at,
             "external_id": task.external_id,
@@ -198,7 +200,7 @@ def dailylog_rows(
     row when it installed something), in the columns of Procore's daily log."""
     zone = ZoneInfo(project.timezone)
     logged = (
-        sa.select(LogEntry, Task.number, Task.location, Crew.name, Member)
+        sa.select(LogEntry, Task.number, Task.location, Task.cost_code, Crew.name, Member)
         .outerjoin(Task, LogEntry.task_id == Task.id)
         .outerjoin(Crew, LogEntry.crew_id == Crew.id)
         .outerjoin(Member, LogEntry.member_id == Member.id)
@@ -209,12 +211,12 @@ def dailylog_rows(
     if until is not None:
         logged = logged.where(LogEntry.day <= until)
     rows = [
-        _log_row(project.key, entry, number, location, crew, member, zone)
-        for entry, number, location, crew, member in session.execute(logged)
+        _log_row(project.key, entry, (number, location, cost_code), crew, member, zone)
+        for entry, number, location, cost_code, crew, member in session.execute(logged)
     ]
     task_crew = aliased(Crew)
     reported = (
-        sa.select(Update, Task.number, Task.location, task_crew.name, Member)
+        sa.select(Update, Task.number, Task.location, Task.cost_code, task_crew.name, Member)
         .join(Task, Update.task_id == Task.id)
         .outerjoin(task_crew, Task.crew_id == task_crew.id)
         .outerjoin(Member, Update.member_id == Member.id)
@@ -230,7 +232,7 @@ def dailylog_rows(
     if until is not None:
         end = datetime.combine(until + timedelta(days=1), time(), zone)
         reported = reported.where(Update.occurred_at < end)
-    for update, number, location, crew, member in session.execute(reported):
+    for update, number, location, cost_code, crew, member in session.execute(reported):
         rows.append(
             {
                 **dict.fromkeys(DAILYLOG_COLUMNS),
@@ -241,6 +243,7 @@ def dailylog_rows(
                 "workers": update.manpower,
                 "hours": update.hours,
                 "location": location,
+                "cost_code": cost_code,
                 "description": update.note or update.raw_text,
                 "quantity": update.quantity,
                 "unit": update.unit,
@@ -255,12 +258,12 @@ def dailylog_rows(
 def _log_row(
     key: str,
     entry: LogEntry,
-    number: int | None,
-    location: str | None,
+    task: tuple[int | None, str | None, str | None],  # its number, location and cost code
     crew: str | None,
     member: Member | None,
     zone: ZoneInfo,
 ) -> dict[str, Any]:
+    number, location, cost_code = task
     return {
         **dict.fromkeys(DAILYLOG_COLUMNS),
         "day": entry.day,
@@ -274,6 +277,7 @@ def _log_row(
         "end": entry.ends_at.astimezone(zone).isoformat() if entry.ends_at else None,
         "duration_minutes": entry.minutes,
         "location": location,
+        "cost_code": cost_code,
         "description": entry.text,
         "conditions": entry.conditions,
         "precipitation_mm": entry.precipitation_mm,

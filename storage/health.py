@@ -74,6 +74,16 @@ def crews_of(session: Session, project: Project) -> dict[int, str]:
     return {task_id: name for task_id, name in rows}
 
 
+def cost_codes_of(session: Session, project: Project) -> dict[int, str]:
+    """Return the cost code of each of `project`'s tasks that has one, by task id."""
+    rows = session.execute(
+        sa.select(Task.id, Task.cost_code).where(
+            Task.project_id == project.id, Task.cost_code.is_not(None)
+        )
+    )
+    return {task_id: code for task_id, code in rows if code}
+
+
 @dataclass(frozen=True)
 class Said:
     """What a task's latest report with words said, and when."""

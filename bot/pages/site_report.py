@@ -73,6 +73,7 @@ def render_site_report(report: SiteReport) -> str:
             for status, n in sorted(health.tasks_by_status.items(), key=lambda item: -item[1])
         ),
         crews=[_figures(report, name, crew) for name, crew in report.crews.items()],
+        codes=[_figures(report, code, group) for code, group in report.codes.items()],
         held_up=_held_up(report),
         alerts=[
             (group.rule_id, group.count, describe_wait(health.now - group.oldest_opened_at))

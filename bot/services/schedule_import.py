@@ -144,6 +144,7 @@ def _values(session: Session, project: Project, row: ScheduleRow, now: datetime)
         "budget": row.budget,
         "planned_qty": row.quantity,
         "unit": row.unit,
+        "cost_code": row.cost_code,
     }
 
 

@@ -1,8 +1,8 @@
 """`siteloop report --html`: everything the weekly site meeting looks at, gathered once.
 
-The project's health (`rules.health`), the same for each crew, why each late or blocked task
-is held up (the report that blocked it, or the latest word on it), the loop metrics and the
-S-curve, read in one read-only session and handed to `bot.pages` to lay out.
+The project's health (`rules.health`), the same for each crew and each cost code, why each
+late or blocked task is held up (the report that blocked it, or the latest word on it), the
+loop metrics and the S-curve, read in one read-only session and handed to `bot.pages`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from bot.services.loop_report import project_report
 from rules.calendar import Calendar
 from rules.health import ProjectHealth, health_by_group
 from rules.vocabulary import UpdateKind
-from storage.health import HealthRead, Said, crews_of, latest_notes, read_health
+from storage.health import HealthRead, Said, cost_codes_of, crews_of, latest_notes, read_health
 from storage.loop_metrics import LoopReport
 from storage.members import display_name
 from storage.models import Member, Project
 
 NO_CREW = "No crew"
+NO_CODE = "No cost code"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class SiteReport:
     now: datetime
     read: HealthRead
     crews: dict[str, ProjectHealth]  # by crew name, "No crew" last
+    codes: dict[str, ProjectHealth]  # by cost code, "No cost code" last; {} when none has one
     reasons: dict[int, Said]  # by task id: what blocked it, or the latest word on a late task
     names: dict[str, str]  # people's names by Slack user id
     loop: LoopReport
@@ -64,6 +66,13 @@ def site_report(
     crews = health_by_group(read.tasks, grouped, calendar, now)
     if NO_CREW in crews:  # the unassigned work comes after the crews
         crews[NO_CREW] = crews.pop(NO_CREW)
+    code_of = cost_codes_of(session, project)
+    codes: dict[str, ProjectHealth] = {}
+    if code_of:
+        coded = {t.id: code_of.get(t.id, NO_CODE) for t in read.tasks}
+        codes = health_by_group(read.tasks, coded, calendar, now)
+        if NO_CODE in codes:
+            codes[NO_CODE] = codes.pop(NO_CODE)
     health = read.health
     blocked = latest_notes(session, [b.task.id for b in health.blocked], UpdateKind.BLOCKED)
     late = latest_notes(session, [t.id for t in health.late if t.id not in blocked])
@@ -77,6 +86,7 @@ def site_report(
         now=now,
         read=read,
         crews=crews,
+        codes=codes,
         reasons={**late, **blocked},
         names={m.slack_user_id: display_name(m) for m in members},
         loop=project_report(session, project, since),

@@ -66,6 +66,7 @@ def add(request: Request, text: str) -> Answer:
         budget=draft.budget,
         planned_qty=draft.quantity,
         unit=draft.unit,
+        cost_code=draft.cost_code,
     )
     if assignee is not None:
         _assign(request.session, project, task, assignee, request.now)
@@ -169,6 +170,8 @@ def describe(task: Task, project: Project) -> str:
         parts.append(f"due {_day(task.planned_finish)}")
     if task.budget is not None:
         parts.append(f"budget {format_money(task.budget, project.currency)}")
+    if task.cost_code:
+        parts.append(f"code {mrkdwn(task.cost_code)}")
     if task.planned_qty is not None:
         parts.append(f"{format_number(task.planned_qty)} {task.unit or ''}".rstrip())
     return " · ".join(parts)

@@ -1,5 +1,5 @@
 """`/task add <title> [@assignee] [crew:NAME] [at:LOCATION] [start:DATE] [due:DATE]
-[budget:AMOUNT] [qty:NUMBER UNIT]`, read into a `TaskDraft`.
+[budget:AMOUNT] [qty:NUMBER UNIT] [code:COST-CODE]`, read into a `TaskDraft`.
 
 - The title is the text left once the options and the mention are taken out.
 - The assignee is a Slack mention (`<@U123|bob>`, as Slack escapes it); a plain `@bob` that
@@ -34,7 +34,8 @@ from rules.task_refs import mask_slack_escapes
 MAX_TEXT = 4000
 TITLE_MAX = 500  # storage: tasks.title
 NAME_MAX = 255  # storage: tasks.location, crews.name
-OPTION_KEYS = ("crew", "at", "start", "due", "budget", "qty")
+CODE_MAX = 64  # storage: tasks.cost_code
+OPTION_KEYS = ("crew", "at", "start", "due", "budget", "qty", "code")
 USAGE = (
     "`/task add <title> [@assignee] [crew:NAME] [at:LOCATION] [start:DATE] [due:DATE] "
     "[budget:AMOUNT] [qty:NUMBER UNIT]`, e.g. "
@@ -66,6 +67,7 @@ class TaskDraft:
     budget: Decimal | None = None
     quantity: Decimal | None = None
     unit: str | None = None
+    cost_code: str | None = None  # the cost account it is budgeted under: "03-300"
     problems: tuple[str, ...] = ()
 
     @property
@@ -178,6 +180,7 @@ class _Reading:
             "due": "due:2026-12-04",
             "budget": "budget:12000",
             "qty": "qty:40m3",
+            "code": "code:03-300",
         }
         self.problems.append(f"{key}: needs a value, e.g. {examples[key]}")
 
@@ -221,6 +224,7 @@ class DraftValues(TypedDict):
     budget: Decimal | None
     quantity: Decimal | None
     unit: str | None
+    cost_code: str | None
 
 
 def _values(options: dict[str, str], today: date, problems: list[str]) -> DraftValues:
@@ -241,6 +245,7 @@ def _values(options: dict[str, str], today: date, problems: list[str]) -> DraftV
         budget=None,
         quantity=None,
         unit=None,
+        cost_code=plain(options["code"]) if "code" in options else None,
     )
     try:
         if "budget" in options:
@@ -265,6 +270,9 @@ def _checks(title: str, values: DraftValues) -> list[str]:
     for value, shown in ((values["crew"], "crew"), (values["location"], "at")):
         if isinstance(value, str) and len(value) > NAME_MAX:
             problems.append(f"{shown}: at most {NAME_MAX} characters")
+    code = values["cost_code"]
+    if isinstance(code, str) and len(code) > CODE_MAX:
+        problems.append(f"code: at most {CODE_MAX} characters")
     start, due = values["start"], values["due"]
     if isinstance(start, date) and isinstance(due, date) and start > due:
         problems.append(f"start {start.isoformat()} is after due {due.isoformat()}")

@@ -78,6 +78,7 @@ class Task(Base):
     planned_qty: Mapped[Decimal | None] = mapped_column(Quantity)
     installed_qty: Mapped[Decimal | None] = mapped_column(Quantity)
     unit: Mapped[str | None] = mapped_column(sa.String(16))  # "m3", "m2", "t", …
+    cost_code: Mapped[str | None] = mapped_column(sa.String(64))  # its cost account: "03-300"
     last_update_at: Mapped[datetime | None] = mapped_column(Instant)
     assigned_at: Mapped[datetime | None] = mapped_column(Instant)
     acknowledged_at: Mapped[datetime | None] = mapped_column(Instant)

@@ -70,7 +70,7 @@ def test_it_suggests_the_known_keys_for_an_unknown_one():
     task = draft("Pour slab dew:fri")
 
     assert task.problems == (
-        "unknown `dew:` — did you mean `due:`? I know crew: at: start: due: budget: qty:",
+        "unknown `dew:` — did you mean `due:`? I know crew: at: start: due: budget: qty: code:",
     )
 
 

@@ -79,7 +79,7 @@ def test_it_creates_the_schema_in_an_empty_sqlite_file(tmp_path):
 
     engine = make_engine(f"sqlite:///{path}")
     try:
-        assert current_revision(engine) == head_revision() == "0006"
+        assert current_revision(engine) == head_revision() == "0007"
         assert set(sa.inspect(engine).get_table_names()) == set(Base.metadata.tables) | {
             "alembic_version"
         }
