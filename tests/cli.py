@@ -14,6 +14,21 @@ def environment(home: Path, **values: str) -> dict[str, str]:
     return {"PATH": os.environ["PATH"], "HOME": str(home), "PYTHONPATH": str(REPOSITORY)} | values
 
 
+def site_environment(home: Path, site, slack, **values: str) -> dict[str, str]:
+    """Return `environment` for a `siteloop` command on the running site's database and the
+    local Slack (the tests' bot token and signing secret), plus `values`."""
+    from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+
+    return environment(
+        home,
+        DATABASE_URL=site.settings.database_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        **values,
+    )
+
+
 def run_siteloop(
     *args: str, env: dict[str, str], cwd: Path, timeout: float = 120
 ) -> subprocess.CompletedProcess:

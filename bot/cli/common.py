@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
+    from rules.rulebook import Rulebook
+    from storage.models import Project
+
 
 def fail(message: str, code: int) -> NoReturn:
     """End the command with `siteloop: message` on stderr and exit status `code`."""
@@ -36,6 +39,31 @@ def settings(**overrides: object) -> Settings:
         fail(str(error), 2)
     logs.configure(loaded.resolved_log_format())
     return loaded
+
+
+def project(session: Session, key: str) -> Project:
+    """Return the project `key` names (any case); an unknown key ends the command with
+    status 2, naming the projects there are."""
+    from storage.projects import find_project
+    from storage.tasks import project_keys
+
+    found = find_project(session, key)
+    if found is None:
+        known = ", ".join(project_keys(session)) or "none yet"
+        fail(f"there is no project {key.upper()} (projects: {known})", 2)
+    return found
+
+
+def rules(path: Path | None) -> Rulebook:
+    """Return the rules at `path` (SITELOOP_RULES), else the shipped ones; an invalid file
+    ends the command with status 2, listing its problems."""
+    from bot.notify.tick import load_rules
+    from rules.rulebook import RulebookError
+
+    try:
+        return load_rules(path)
+    except RulebookError as error:
+        fail("the rules file is invalid:\n" + "\n".join(error.problems), 2)
 
 
 def session() -> Session:

@@ -30,20 +30,14 @@ def digest(
 ) -> None:
     """Print a day's end-of-day digest as people read it in Slack."""
     from bot.clock import SystemClock
-    from bot.notify.tick import load_rules
     from bot.services import digest as digests
-    from rules.rulebook import DigestPlan, RulebookError
+    from rules.rulebook import DigestPlan
     from rules.slack_text import plain
-    from storage import projects
     from storage.db import make_session_factory, session_scope
-    from storage.tasks import project_keys
     from storage.tick import project_calendar
 
     settings = common.settings()
-    try:
-        rulebook = load_rules(settings.rules_path)
-    except RulebookError as error:
-        common.fail("the rules file is invalid:\n" + "\n".join(error.problems), 2)
+    rulebook = common.rules(settings.rules_path)
     engine = common.existing_database(settings.database_url)
     if engine is None:
         common.fail(f"no siteloop database at {settings.database_display}", 2)
@@ -52,10 +46,7 @@ def digest(
     try:
         sessions = make_session_factory(engine)
         with session_scope(sessions) as session:
-            found = projects.find_project(session, project)
-            if found is None:
-                known = ", ".join(project_keys(session)) or "none yet"
-                common.fail(f"there is no project {project.upper()} (projects: {known})", 2)
+            found = common.project(session, project)
             calendar = project_calendar(rulebook, found.key, found.calendar)
             plan = rulebook.digest_for(found.key) or DigestPlan()  # printed even when off
             today = calendar.local_date(now)
@@ -120,10 +111,8 @@ def _post(session, plan, project, calendar, day, now) -> str | None:
     """Queue the digest to the project's channel; return what was done, None if it was
     queued before."""
     from bot.services import digest as digests
-    from storage import projects
 
-    channels = projects.channels_of(session, project)
-    target = plan.to or (channels[0].slack_channel_id if channels else None)
+    target = digests.digest_target(session, plan, project)
     if target is None:
         common.fail(f"{project.key} has no channel: link one with /siteloop setup", 2)
     if not digests.queue_digest(session, project, calendar, plan, day, now, target):

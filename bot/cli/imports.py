@@ -36,8 +36,6 @@ def import_tasks(
     from bot.services import card_hook
     from bot.services.schedule_import import ScheduleError, check_rows, import_rows, read_schedule
     from storage.db import make_engine, make_session_factory, session_scope
-    from storage.projects import find_project
-    from storage.tasks import project_keys
 
     if day_first and month_first:
         common.fail("--day-first and --month-first contradict each other: pick one", 2)
@@ -53,10 +51,7 @@ def import_tasks(
     runtime = Runtime(settings, engine, make_session_factory(engine), SystemClock())
     card_hook.install(runtime)  # cards follow their tasks here too
     with session_scope(runtime.sessions) as session:
-        found = find_project(session, project)
-        if found is None:
-            known = ", ".join(project_keys(session)) or "none yet"
-            common.fail(f"there is no project {project.upper()} (projects: {known})", 2)
+        found = common.project(session, project)
         rows = check_rows(session, found, schedule.rows)
         bad = [row for row in rows if not row.ok]
         for row in bad:

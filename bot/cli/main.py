@@ -119,8 +119,6 @@ def export(
     from bot.cli.export_format import write_csv, write_json
     from storage import export as rows
     from storage.db import make_engine, make_session_factory
-    from storage.projects import find_project
-    from storage.tasks import project_keys
 
     first, last = _day_option("--since", since), _day_option("--until", until)
     if (first or last) and kind is not ExportKind.dailylog:
@@ -130,10 +128,7 @@ def export(
     settings = common.settings()
     engine = make_engine(settings.database_url)
     with make_session_factory(engine)() as session:
-        found = find_project(session, project)
-        if found is None:
-            known = ", ".join(project_keys(session)) or "none yet"
-            common.fail(f"there is no project {project.upper()} (projects: {known})", 2)
+        found = common.project(session, project)
         producer, columns = {
             ExportKind.tasks: (rows.task_rows, rows.TASK_COLUMNS),
             ExportKind.updates: (rows.update_rows, rows.UPDATE_COLUMNS),
@@ -170,15 +165,11 @@ def tick() -> None:
     from bot.clock import SystemClock
     from bot.notify import tick as ticks
     from bot.services.digest import queue_due_digests
-    from rules.rulebook import RulebookError
     from storage import migrate
     from storage.db import make_engine, make_session_factory
 
     settings = common.settings()
-    try:
-        rulebook = ticks.load_rules(settings.rules_path)
-    except RulebookError as error:
-        common.fail("the rules file is invalid:\n" + "\n".join(error.problems), 2)
+    rulebook = common.rules(settings.rules_path)
     engine = make_engine(settings.database_url)
     try:
         migrate.upgrade(engine)

@@ -54,7 +54,7 @@ def outbox(
     with common.session() as session:
         where = None
         if project is not None:
-            found = _project(session, project)
+            found = common.project(session, project)
             channels = [c.slack_channel_id for c in channels_of(session, found)]
             where = rows.of_project(found.id, channels)
         state = OutboxState.FAILED if failed else None
@@ -102,17 +102,6 @@ def retry(
 
 
 # Helpers
-
-
-def _project(session: Session, key: str):
-    from storage.projects import find_project
-    from storage.tasks import project_keys
-
-    found = find_project(session, key)
-    if found is None:
-        known = ", ".join(project_keys(session)) or "none yet"
-        common.fail(f"there is no project {key.upper()} (projects: {known})", 2)
-    return found
 
 
 def _names(session: Session, messages: list[OutboxMessage]) -> dict[str, str]:

@@ -32,8 +32,6 @@ def report(
     from bot.blocks.loop_report import RULE_COLUMNS, duration, ended_text, scope
     from bot.services.loop_report import project_report
     from storage.db import make_session_factory
-    from storage.projects import find_project
-    from storage.tasks import project_keys
 
     try:
         start = date.fromisoformat(since) if since else None
@@ -45,14 +43,12 @@ def report(
         common.fail(f"no siteloop database at {settings.database_display}", 2)
     try:
         with make_session_factory(engine)() as session:
-            found = find_project(session, project)
-            if found is None:
-                known = ", ".join(project_keys(session)) or "none yet"
-                common.fail(f"there is no project {project.upper()} (projects: {known})", 2)
-            if html is not None:
-                page = _site_report_page(session, settings, found, start)
-            loop = project_report(session, found, start)
+            found = common.project(session, project)
             key, name = found.key, found.name
+            if html is not None:  # the page has the loop metrics in it
+                page = _site_report_page(session, settings, found, start)
+            else:
+                loop = project_report(session, found, start)
     finally:
         engine.dispose()
     if html is not None:
@@ -83,16 +79,11 @@ def report(
 
 def _site_report_page(session, settings, project, since: date | None) -> str:
     from bot.clock import SystemClock
-    from bot.notify.tick import load_rules
     from bot.pages.site_report import render_site_report
     from bot.services.site_report import site_report
-    from rules.rulebook import RulebookError
     from storage.tick import project_calendar
 
-    try:
-        rulebook = load_rules(settings.rules_path)
-    except RulebookError as error:
-        common.fail("the rules file is invalid:\n" + "\n".join(error.problems), 2)
+    rulebook = common.rules(settings.rules_path)
     calendar = project_calendar(rulebook, project.key, project.calendar)
     report = site_report(session, project, calendar, SystemClock().now(), since=since)
     return render_site_report(report)

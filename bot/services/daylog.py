@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -33,7 +32,7 @@ from rules.slack_text import mrkdwn, plain
 from rules.vocabulary import LogKind
 from storage import daylog, projects
 from storage.members import display_name
-from storage.models import Crew, LogEntry, Project
+from storage.models import LogEntry, Project
 from storage.tasks import find_task
 
 
@@ -172,15 +171,11 @@ def _scope(
                 "(`/tasks all` lists them)."
             )
         return task.id, None
-    crews = list(
-        request.session.scalars(
-            sa.select(Crew).where(Crew.project_id == project.id).order_by(Crew.name)
-        )
-    )
-    for crew in crews:
-        if crew.name.lower() == scope.lower():
-            return None, crew.id
-    known = ", ".join(mrkdwn(c.name) for c in crews) or "none yet (`/siteloop crew Concrete @lead`)"
+    crew = projects.find_crew(request.session, project, scope)
+    if crew is not None:
+        return None, crew.id
+    crews = sorted(c.name for c in project.crews)
+    known = ", ".join(mrkdwn(c) for c in crews) or "none yet (`/siteloop crew Concrete @lead`)"
     whole = "" if crews_only else ", a task's key (TWR-42) or `all` for the whole project"
     raise UserError(
         f"`{mrkdwn(scope[:40])}` is not a crew of {mrkdwn(project.name)}: "
@@ -197,9 +192,10 @@ def _said(entry: LogEntry, zone: ZoneInfo, *, confirming: bool = False) -> str:
         if entry.temperature_c is not None:
             parts.append(f"{number(entry.temperature_c, 1)} °C")
         if entry.starts_at is not None and entry.ends_at is not None:
-            parts.append(
-                f"work stopped {_span(entry, zone)}, a weather delay for the whole project"
-            )
+            stopped = f"work stopped {_span(entry, zone)}"
+            if confirming:  # in the log, the delay is listed under Delays
+                stopped += ", a weather delay for the whole project"
+            parts.append(stopped)
         return "weather " + " · ".join(parts)
     if entry.kind is LogKind.DELAY:
         reason = mrkdwn(entry.text or "")

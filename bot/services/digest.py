@@ -175,7 +175,7 @@ def _due(session: Session, rulebook: Rulebook, now: datetime) -> list[tuple[int,
         calendar = project_calendar(rulebook, project.key, project.calendar)
         since = calendar.local_date(project.created_at)
         day = due_day(plan, calendar, now, since)
-        target = plan.to or _first_channel(session, project)
+        target = digest_target(session, plan, project)
         if day is not None and target is not None:
             wanted[dedupe_key(project.id, day)] = (project.id, day, target)
     if not wanted:
@@ -188,7 +188,11 @@ def _due(session: Session, rulebook: Rulebook, now: datetime) -> list[tuple[int,
     return [due for key, due in wanted.items() if key not in taken]
 
 
-def _first_channel(session: Session, project: Project) -> str | None:
+def digest_target(session: Session, plan: DigestPlan, project: Project) -> str | None:
+    """Return where `project`'s digest goes: the plan's channel, else the project's first
+    linked channel; None when it has none."""
+    if plan.to:
+        return plan.to
     channels = projects.channels_of(session, project)
     return channels[0].slack_channel_id if channels else None
 

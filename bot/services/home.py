@@ -176,25 +176,29 @@ def _crew_blocks(session: Session, member: Member, now: datetime, zone: ZoneInfo
 
 def queue_home_refreshes(sessions: sessionmaker[Session], now: datetime) -> int:
     """Queue a publication of each Home tab that shows less than is true now; return how
-    many were queued. Each goes out `SETTLE` from now, drawn as it goes (`home_step`)."""
-    queued = 0
+    many were queued. Each goes out `SETTLE` from now, drawn as it goes (`home_step`).
+
+    The look runs every few seconds, so it reads in a read-only session and writes only when
+    there is something to queue (SQLite's write lock is the worker's, most of the time).
+    """
+    with session_scope(sessions, read_only=True) as session:
+        stale = home.stale_homes(session, now)
+    if not stale:
+        return 0
     with session_scope(sessions) as session:
-        for stale in home.stale_homes(session, now):
-            # One publication per change, whichever replica notices it first.
-            change = (
-                stale.changed_at.isoformat() if stale.changed_at else f"asked:{now.isoformat()}"
-            )
+        for tab in stale:
+            # One publication per change (or per redraw), whichever replica notices it first.
+            change = tab.changed_at.isoformat() if tab.changed_at else f"at:{now.isoformat()}"
             outbox.enqueue(
                 session,
                 kind=OutboxKind.HOME_VIEW,
-                target=stale.slack_user_id,
-                payload={"method": outbox.PUBLISH_VIEW, "args": {}, "member_id": stale.member_id},
+                target=tab.slack_user_id,
+                payload={"method": outbox.PUBLISH_VIEW, "args": {}, "member_id": tab.member_id},
                 now=now,
                 due_at=now + SETTLE,
-                dedupe_key=f"home:{stale.member_id}:{change}",
+                dedupe_key=f"home:{tab.member_id}:{change}",
             )
-            queued += 1
-    return queued
+    return len(stale)
 
 
 def home_step(rules_path: Path | None, clock: Clock):

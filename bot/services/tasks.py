@@ -12,14 +12,14 @@ from bot.notify.tick import project_calendar_in_force
 from bot.services import assignment
 from bot.services.replies import Answer, UserError
 from bot.services.request import Request, require_known_people
-from rules.earned_value import EarnedValue
 from rules.grammar.numbers import format_money, format_number
 from rules.grammar.task_add import parse_task_add
-from rules.plan import plan_of
+from rules.health import project_health
 from rules.slack_text import mrkdwn, plain
 from rules.task_refs import extract_mentions, find_task_refs
 from rules.vocabulary import Role, TaskStatus
 from storage import projects
+from storage.facts import task_facts, task_facts_query
 from storage.members import display_name
 from storage.models import Member, Project, Task
 from storage.tasks import create_task, find_task, nearest_keys, project_keys
@@ -118,7 +118,7 @@ def show(request: Request, args: list[str], reader: Member) -> Answer:
         spent = format_money(task.actual_cost or Decimal(0), currency)
         budget = _money(task.budget, currency)
         lines.append(f"Cost: {spent} of {budget} budget")
-    if task.budget is not None and task.budget > 0:
+    if task.budget and task.status is not TaskStatus.CANCELLED:  # a cancelled task earns nothing
         lines += _earned_value(request, task)
     recent = live_updates(request.session, task, limit=5)
     lines.append("Last reports:" if recent else "No reports yet.")
@@ -131,21 +131,11 @@ def show(request: Request, args: list[str], reader: Member) -> Answer:
 
 
 def _earned_value(request: Request, task: Task) -> list[str]:
-    """Return the task's earned value lines: PV, EV, AC with CPI and SPI, and its forecast."""
+    """Return the task's earned value lines (PV, EV, AC, CPI, SPI, and its forecast), as
+    `rules.health` counts them for a project of this one task."""
     calendar = project_calendar_in_force(request.rules_path, task.project)
-    plan = plan_of(task.planned_start, task.planned_finish, calendar, calendar)
-    budget = task.budget or Decimal(0)
-    planned = (
-        budget * Decimal(f.numerator) / Decimal(f.denominator)
-        if plan is not None and (f := plan.fraction_at(calendar, request.now))
-        else Decimal(0)
-    )
-    value = EarnedValue(
-        bac=budget,
-        pv=round(planned, 2),
-        ev=round(budget * task.percent_complete / 100, 2),
-        ac=task.actual_cost or Decimal(0),
-    )
+    row = request.session.execute(task_facts_query().where(Task.id == task.id)).one()
+    value = project_health([task_facts(row, task.project.key)], calendar, request.now).value
     currency = task.project.currency
     return [
         f"Earned value: {money(value.ev, currency)} earned · {money(value.pv, currency)} "

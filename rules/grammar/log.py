@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 DEFAULT_DELAY_TYPES = (
     "weather",
@@ -204,12 +204,8 @@ def _weather(body: str) -> Weather:
             raise LogError("Say when work stopped: `stopped 07:00-10:00`.")
         stopped = _window(window)
         body = body[: found.start()] + body[window.end() :]
-    precipitation = _take(_PRECIPITATION, body)
-    if precipitation is not None:
-        body = _PRECIPITATION.sub("", body, count=1)
-    temperature = _take(_TEMPERATURE, body)
-    if temperature is not None:
-        body = _TEMPERATURE.sub("", body, count=1)
+    precipitation, body = _take(_PRECIPITATION, body)
+    temperature, body = _take(_TEMPERATURE, body)
     # What the numbers leave behind ("rain, , wind") reads as the person wrote the rest.
     conditions = re.sub(r"(?:\s*[,;]\s*)+", ", ", " ".join(body.split())).strip(" ,;")
     if not conditions and stopped is None and precipitation is None and temperature is None:
@@ -217,14 +213,12 @@ def _weather(body: str) -> Weather:
     return Weather(conditions, precipitation, temperature, stopped)
 
 
-def _take(pattern: re.Pattern[str], body: str) -> Decimal | None:
+def _take(pattern: re.Pattern[str], body: str) -> tuple[Decimal | None, str]:
+    """Return the number `pattern` finds in `body` (its digits only), and the body without it."""
     match = pattern.search(body)
     if match is None:
-        return None
-    try:
-        return Decimal(match.group("n"))
-    except InvalidOperation:  # the pattern admits only numbers; kept for safety
-        return None
+        return None, body
+    return Decimal(match.group("n")), body[: match.start()] + body[match.end() :]
 
 
 def _delay(words: list[str], delay_types: Sequence[str]) -> Delay:

@@ -5,8 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from tests.bot.sites import plan_task
-from tests.cli import environment, run_siteloop
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.cli import environment, run_siteloop, site_environment
 
 CHANNEL = "C0TOWER"
 
@@ -23,13 +22,7 @@ def test_it_prints_the_day_writes_the_chart_and_posts_once(site, slack, tmp_path
     )
     slack.driver.command("/update", "TWR-1 40% 12 m3 poured", user="U0CAM", channel=CHANNEL)
     site.step()
-    env = environment(
-        tmp_path,
-        DATABASE_URL=site.settings.database_url,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.api_url,
-    )
+    env = site_environment(tmp_path, site, slack)
     chart = tmp_path / "twr.png"
 
     shown = run_siteloop(
@@ -93,14 +86,7 @@ def test_it_will_not_post_today_before_the_digest_time(site, slack, tmp_path):
         f"calendar: {{timezone: {zone}, workdays: mon-sun, hours: '00:00-23:59'}}\n"
         "digest: {at: '23:59'}\nrules: []\n"
     )
-    env = environment(
-        tmp_path,
-        DATABASE_URL=site.settings.database_url,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.api_url,
-        SITELOOP_RULES=str(rules),
-    )
+    env = site_environment(tmp_path, site, slack, SITELOOP_RULES=str(rules))
 
     early = run_siteloop("digest", "--project", "TWR", "--post", env=env, cwd=tmp_path)
 

@@ -10,8 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
 
 from tests.bot.sites import answer, plan_task
-from tests.cli import environment, run_siteloop
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.cli import run_siteloop, site_environment
 
 CHANNEL = "C0TOWER"
 
@@ -44,13 +43,7 @@ def arrange(site, slack):
 
 
 def cli_env(site, slack, tmp_path):
-    return environment(
-        tmp_path,
-        DATABASE_URL=site.settings.database_url,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.api_url,
-    )
+    return site_environment(tmp_path, site, slack)
 
 
 def write_report(site, slack, tmp_path):
